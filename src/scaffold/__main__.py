@@ -1,0 +1,3 @@
+from scaffold._cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""The command line: a thin typer layer over one module per command in `_commands/`.
+
+Command modules are imported inside each command so `scaffold --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scaffold import __version__
+from scaffold.errors import ScaffoldError
+
+app = typer.Typer(
+    help="Start, hand out and keep up to date machine-learning portfolio projects.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+TemplatesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates-dir",
+        envvar="SCAFFOLD_TEMPLATES_DIR",
+        help="Another copy of the built-in template set (e.g. a bootcamp's fork).",
+        show_default=False,
+    ),
+]
+Data = Annotated[
+    list[str] | None,
+    typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
+]
+DataFile = Annotated[
+    Path | None,
+    typer.Option("--data-file", metavar="FILE", help="Answers from a YAML mapping."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ml-scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Start, hand out and keep up to date machine-learning portfolio projects."""
+
+
+@app.command()
+def new(
+    dest: Annotated[Path | None, typer.Argument(help="Directory to create.")] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", "-t", help="Built-in name (see `scaffold list`), local path or git URL."
+        ),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Take the default for every unanswered question.")
+    ] = False,
+    data: Data = None,
+    data_file: DataFile = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Tag, branch or commit of a git template.")
+    ] = None,
+    no_git: Annotated[bool, typer.Option("--no-git", help="Do not make a git repository.")] = False,
+    trust: Annotated[
+        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Render into a non-empty DEST, overwriting its files.")
+    ] = False,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Create a project from a template, as a git repository whose first commit is the render."""
+    from scaffold._commands import new as command
+
+    command.run(
+        command.NewJob(
+            dest=dest,
+            template=template,
+            data=data or [],
+            data_file=data_file,
+            defaults=defaults,
+            vcs_ref=vcs_ref,
+            use_git=not no_git,
+            trust=trust,
+            force=force,
+            templates_dir=templates_dir,
+        )
+    )
+
+
+@app.command("list")
+def list_(templates_dir: TemplatesDir = None) -> None:
+    """List the templates of the template set, with its version."""
+    from scaffold._commands import list as command
+
+    command.run(templates_dir)
+
+
+def main() -> None:
+    """Entry point: user mistakes become one message and an exit code, never a traceback."""
+    try:
+        app()
+    except ScaffoldError as error:
+        from scaffold.ui import console
+
+        out = console()
+        out.print(f"[red]Error:[/red] {error.message}", highlight=False)
+        if error.hint:
+            out.print(error.hint, highlight=False)
+        raise SystemExit(error.exit_code) from None
+    except KeyboardInterrupt:
+        from scaffold.ui import console
+
+        console().print("[red]Interrupted.[/red]")
+        raise SystemExit(130) from None

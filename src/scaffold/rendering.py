@@ -1,0 +1,187 @@
+"""Rendering: turn a template (built-in layers or a custom Copier template) plus answers into files.
+
+Built-in templates are several Copier templates rendered into one directory, base layer first;
+every layer sees the answers given so far and the catalog's data for the specialization. Custom
+templates (a local path or a git URL) are one Copier template rendered as Copier would.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from scaffold.answers import Answers, parse_answers
+from scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    from scaffold.templates import Specialization, TemplateSet
+
+_URL_PATTERN = re.compile(r"^(\w+://|git@|gh:|gl:)|\.git$|\.bundle$")
+
+
+@dataclass(frozen=True)
+class BuiltinTemplate:
+    spec: Specialization
+    template_set: TemplateSet
+
+    @property
+    def label(self) -> str:
+        return f"{self.spec.name} template {self.template_set.version}"
+
+    def questions(self) -> dict[str, dict[str, Any]]:
+        """The questions a user may answer, over all layers (not the ones never asked)."""
+        questions: dict[str, dict[str, Any]] = {}
+        for layer in self.spec.layers:
+            config = yaml.safe_load((layer / "copier.yml").read_text(encoding="utf-8")) or {}
+            for key, details in config.items():
+                details = details if isinstance(details, dict) else {"default": details}
+                if not key.startswith("_") and details.get("when") is not False:
+                    questions[key] = details
+        return questions
+
+
+@dataclass(frozen=True)
+class CustomTemplate:
+    src: str  # a local path or a git URL, as Copier takes it
+    vcs_ref: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"template {self.src}" + (f" at {self.vcs_ref}" if self.vcs_ref else "")
+
+
+TemplateSource = BuiltinTemplate | CustomTemplate
+
+
+def resolve_template(name: str, template_set: TemplateSet, vcs_ref: str | None) -> TemplateSource:
+    """A built-in name, a local template directory, or a git URL."""
+    if name in template_set.specializations:
+        if vcs_ref:
+            raise ScaffoldError("--vcs-ref applies to git templates, not built-in ones.")
+        return BuiltinTemplate(template_set.get(name), template_set)
+    path = Path(name).expanduser()
+    if _URL_PATTERN.search(name):
+        return CustomTemplate(name, vcs_ref)
+    if path.is_dir():
+        if not any((path / f).is_file() for f in ("copier.yml", "copier.yaml")):
+            raise ScaffoldError(f"{path} is a directory but not a Copier template (no copier.yml).")
+        return CustomTemplate(str(path.resolve()), vcs_ref)
+    template_set.get(name)  # raises, listing the valid names
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class RenderJob:
+    """One render's settings, like Copier's Worker: what to render and with which answers."""
+
+    source: TemplateSource
+    data: dict[str, Any] = field(default_factory=dict)  # answers given up front (--data)
+    user_defaults: dict[str, Any] = field(default_factory=dict)  # better defaults (git config)
+    defaults: bool = False  # take defaults for every question not answered by `data`
+    trust: bool = False  # let the template run tasks, migrations and Jinja extensions
+
+    def check_data_keys(self) -> None:
+        """Refuse answers to questions the template does not ask (before rendering anything)."""
+        if not isinstance(self.source, BuiltinTemplate):
+            return  # checked after rendering, once Copier has fetched the template
+        _refuse_unknown(self.data, self.source.questions(), self.source.label)
+
+    def render(self, dest: Path) -> Answers:
+        """Render into `dest` (created if missing) and write the answers file."""
+        self.check_data_keys()
+        try:
+            if isinstance(self.source, BuiltinTemplate):
+                return self._render_layers(self.source, dest)
+            return self._render_custom(self.source, dest)
+        except KeyboardInterrupt:
+            raise
+        except ScaffoldError:
+            raise
+        except Exception as error:  # Copier's errors: turn the ones users cause into messages
+            raise _user_error(error) from error
+
+    def _render_layers(self, source: BuiltinTemplate, dest: Path) -> Answers:
+        answers: dict[str, Any] = {}
+        for layer in source.spec.layers:
+            worker = self._copy(str(layer), dest, {**source.spec.data, **answers, **self.data})
+            answers.update(_recorded_answers(worker))
+        version = source.template_set.version
+        result = Answers(values=answers, template=source.spec.name, version=version)
+        result.write(dest)
+        return result
+
+    def _render_custom(self, source: CustomTemplate, dest: Path) -> Answers:
+        worker = self._copy(source.src, dest, self.data, vcs_ref=source.vcs_ref)
+        _refuse_unknown(self.data, worker.template.questions_data, source.label)
+        answers_path = dest / worker.answers_relpath
+        if answers_path.is_file():  # the template writes Copier's answers file itself
+            return parse_answers(answers_path.read_text(encoding="utf-8"), str(answers_path))
+        # Without it neither scaffold nor Copier could update the project later: write one.
+        result = Answers(
+            values=_recorded_answers(worker), src_path=source.src, commit=worker.template.commit
+        )
+        result.write(dest)
+        return result
+
+    def _copy(self, src: str, dest: Path, data: dict[str, Any], vcs_ref: str | None = None) -> Any:
+        from copier import run_copy  # slow import: only when rendering
+
+        return run_copy(
+            src,
+            dest,
+            data=data,
+            vcs_ref=vcs_ref,
+            defaults=self.defaults,
+            user_defaults=self.user_defaults,
+            overwrite=True,  # layers never share a path; a rerender overwrites its own files
+            quiet=True,
+            unsafe=self.trust,
+            cleanup_on_error=False,  # the caller renders into a staging directory it removes
+        )
+
+
+def _recorded_answers(worker: Any) -> dict[str, Any]:
+    combined = worker.answers.combined
+    return {
+        key: combined[key]
+        for key, details in worker.template.questions_data.items()
+        if key in combined and key not in worker.answers.hidden and not details.get("secret")
+    }
+
+
+def _refuse_unknown(data: dict[str, Any], questions: dict[str, Any], label: str) -> None:
+    unknown = sorted(set(data) - set(questions))
+    if unknown:
+        raise ScaffoldError(
+            f"The {label} does not ask {', '.join(map(repr, unknown))}.",
+            hint="Questions it asks: " + ", ".join(sorted(questions)) + ".",
+        )
+
+
+def _user_error(error: Exception) -> ScaffoldError:
+    from copier.errors import InteractiveSessionError, UnsafeTemplateError, UserMessageError
+    from plumbum import ProcessExecutionError
+
+    if isinstance(error, InteractiveSessionError):
+        return ScaffoldError(
+            "The template asked a question but there is no terminal to answer it.",
+            hint="Pass --defaults, or answer with --data KEY=VALUE / --data-file FILE.",
+        )
+    if isinstance(error, UnsafeTemplateError):
+        return ScaffoldError(
+            "This template wants to run its own code (tasks, migrations or Jinja extensions).",
+            hint="Read the template first; if you trust it, re-run with --trust.",
+        )
+    if isinstance(error, ProcessExecutionError):
+        detail = (error.stderr or "").strip().splitlines()
+        return ScaffoldError(
+            "Could not fetch the template with git: " + (detail[-1] if detail else str(error)),
+            hint="Check the URL and --vcs-ref (only package registries are reachable offline).",
+        )
+    if isinstance(error, (UserMessageError, ValueError, OSError)):
+        return ScaffoldError(str(error).strip() or type(error).__name__)
+    raise error

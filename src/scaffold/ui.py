@@ -1,0 +1,47 @@
+"""What the commands share about talking to the user: the console, the terminal, --data."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@functools.cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def read_data(pairs: list[str], data_file: Path | None) -> dict[str, Any]:
+    """Answers from --data-file (YAML mapping) then --data KEY=VALUE (wins)."""
+    import yaml
+
+    data: dict[str, Any] = {}
+    if data_file is not None:
+        try:
+            loaded = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ScaffoldError(f"Cannot read --data-file {data_file}: {error.strerror}") from error
+        except yaml.YAMLError as error:
+            raise ScaffoldError(f"--data-file {data_file} is not valid YAML: {error}") from error
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ScaffoldError(f"--data-file {data_file} must hold a mapping of KEY: VALUE.")
+        data.update({str(key): value for key, value in (loaded or {}).items()})
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ScaffoldError(f"--data {pair!r} is not KEY=VALUE.")
+        data[key.strip()] = value  # Copier converts it to the question's type
+    return data
