@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True)  # never break a path across lines
 
 
 def is_interactive() -> bool:

@@ -1,0 +1,96 @@
+"""Shared helpers: run the real `scaffold` command as a user would, with a known git identity."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEST_AUTHOR = ("Test Student", "student@example.com")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test sees the same git config, whatever the machine's: a student with a name."""
+    config = tmp_path_factory.mktemp("gitconfig") / "gitconfig"
+    config.write_text(
+        f"[user]\n\tname = {TEST_AUTHOR[0]}\n\temail = {TEST_AUTHOR[1]}\n"
+        "[init]\n\tdefaultBranch = main\n",
+        encoding="utf-8",
+    )
+    os.environ["GIT_CONFIG_GLOBAL"] = str(config)
+    os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+
+
+def run_scaffold(
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m scaffold ARGS` without a terminal, as CI and scripts run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scaffold", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """A user mistake: non-zero exit, one readable message, no traceback."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    for needle in needles:
+        assert needle in output, output
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture(scope="session")
+def nlp_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The NLP project as `scaffold new -t nlp --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "review-sentiment"
+    result = run_scaffold("new", dest, "-t", "nlp", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+NON_DEFAULT_ANSWERS = {
+    "project_name": 'Quote "Me" {{ 7*7 }}',
+    "package_name": "quote_me",
+    "description": 'Reviews, classified: it\'s "quoted" & {% raw %}escaped{% endraw %}',
+    "author_name": "O'Brien, Zoë",
+    "author_email": "zoe@example.org",
+    "license": "Apache-2.0",
+    "python_version": "3.12",
+    "ci": "gitlab",
+    "docker": "false",
+    "tracking": "mlflow",
+    "pretrained_model": "prajjwal1/bert-tiny",
+}
+
+
+@pytest.fixture(scope="session")
+def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The NLP project with every answer changed from its default."""
+    dest = tmp_path_factory.mktemp("rendered") / "custom"
+    data = [
+        arg for key, value in NON_DEFAULT_ANSWERS.items() for arg in ("--data", f"{key}={value}")
+    ]
+    result = run_scaffold("new", dest, "-t", "nlp", *data)
+    assert result.returncode == 0, result.stderr
+    return dest

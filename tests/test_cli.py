@@ -1,0 +1,56 @@
+"""The command line itself: version, help on every command, the template list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_scaffold
+
+from scaffold import __version__
+from scaffold._cli import app
+
+
+def test_version() -> None:
+    result = run_scaffold("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"ml-scaffold {__version__}"
+
+
+def test_console_script_and_module_agree() -> None:
+    script = subprocess.run(
+        [str(Path(sys.executable).parent / "scaffold"), "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert script.returncode == 0 and script.stdout == run_scaffold("--version").stdout
+
+
+@pytest.mark.parametrize(
+    "command", sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+)
+def test_every_command_has_help(command: str) -> None:
+    result = run_scaffold(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout and "--help" in result.stdout
+
+
+def test_no_arguments_shows_help() -> None:
+    result = run_scaffold()
+    assert "Usage" in result.stdout + result.stderr
+
+
+def test_list_shows_every_specialization_and_the_set_version() -> None:
+    result = run_scaffold("list", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    for name in ("nlp", "cv", "rl", "edge", "ethics"):
+        assert f" {name} " in result.stdout
+    assert "1.0.0" in result.stdout and "coming soon" in result.stdout
+
+
+def test_list_with_a_missing_templates_dir_is_a_clean_error(tmp_path: Path) -> None:
+    result = run_scaffold("list", "--templates-dir", tmp_path / "nope")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "not a template set" in result.stderr

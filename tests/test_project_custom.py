@@ -1,0 +1,61 @@
+"""The NLP project with every answer changed, installed with the transformer extra.
+
+GitLab CI, no Docker, MLflow tracking, Apache-2.0, a quoted project name; the transformer path
+trains offline on a tiny model built from a config. Slow: minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from project_env import ProjectEnv, http_json, pytest_counts, tool
+
+pytestmark = pytest.mark.slow
+PACKAGE = "quote_me"
+# The machine's local CPU wheel; any other torch release would download gigabytes.
+TORCH = "torch==2.13.0"
+
+
+@pytest.fixture(scope="module")
+def env(nlp_custom: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
+    project = tmp_path_factory.mktemp("custom") / "quote-me"
+    shutil.copytree(nlp_custom, project, symlinks=True)
+    return ProjectEnv.install(project, PACKAGE, "dev,transformer", pre_install=(TORCH,))
+
+
+def test_its_whole_suite_passes_with_no_skips(env: ProjectEnv) -> None:
+    result = env.pytest()
+    counts = pytest_counts(result.stdout)
+    assert counts.get("passed", 0) >= 15 and not counts.get("skipped"), result.stdout
+
+
+def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
+    env.command("train")
+    metrics = json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"] >= 0.80
+    tracked = [
+        p for p in env.project.rglob("*") if "mlruns" in p.parts or p.name.startswith("mlflow")
+    ]
+    assert tracked, "tracking=mlflow wrote no local MLflow store"
+    assert not (env.project / "reports" / "runs.jsonl").exists()
+    with env.serving() as url:
+        status, body = http_json(
+            "POST", f"{url}/predict", {"inputs": ["Loved every minute of it."]}
+        )
+        assert status == 200 and body["predictions"][0]["label"] == "positive", body
+
+
+def test_generated_files_pass_their_validators(nlp_custom: Path) -> None:
+    checks = [
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"],
+        [tool("validate-pyproject"), "pyproject.toml"],
+        [tool("ruff"), "check", "--no-cache", "."],
+        [tool("ruff"), "format", "--check", "--no-cache", "."],
+    ]
+    for check in checks:
+        result = subprocess.run(check, cwd=nlp_custom, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"

@@ -1,0 +1,116 @@
+"""The NLP project with default answers, used as a student would: install, test, train, serve.
+
+Slow (a virtual environment and a pip install): minutes, not seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import pytest
+from project_env import ProjectEnv, http_json, pytest_counts, tool
+
+pytestmark = pytest.mark.slow
+PACKAGE = "review_sentiment"
+
+
+@pytest.fixture(scope="module")
+def env(nlp_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
+    # A private copy: training writes reports/ and models/, other tests read the pristine render.
+    project = tmp_path_factory.mktemp("default") / "review-sentiment"
+    import shutil
+
+    shutil.copytree(nlp_default, project, symlinks=True)
+    return ProjectEnv.install(project, PACKAGE, "dev")
+
+
+@pytest.fixture(scope="module")
+def trained(env: ProjectEnv) -> dict:
+    env.command("train")
+    return json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+
+
+def test_its_own_test_suite_passes(env: ProjectEnv) -> None:
+    result = env.pytest()
+    counts = pytest_counts(result.stdout)
+    assert counts.get("passed", 0) >= 15, result.stdout
+    assert not counts.get("failed") and not counts.get("error") and not counts.get("errors")
+    # The only tests allowed to skip are the transformer ones, which need the extra.
+    skips = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert all("transformer" in line for line in skips), skips
+
+
+def test_train_reaches_the_baseline_accuracy(trained: dict, env: ProjectEnv) -> None:
+    assert trained["accuracy"] >= 0.80, trained
+    assert 0.0 < trained["macro_f1"] <= 1.0
+    assert set(trained["per_class"]) == {"positive", "negative"}
+    figures = env.project / "reports" / "figures"
+    for name in ("confusion_matrix.png", "learning_curve.png"):
+        header = (figures / name).read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n", name
+        width, height = struct.unpack(">II", header[16:24])
+        assert width >= 300 and height >= 200, name
+    assert any((env.project / "models").rglob("*")), "no model artifact written"
+
+
+def test_report_fills_the_readme_from_the_metrics(trained: dict, env: ProjectEnv) -> None:
+    env.command("report")
+    readme = (env.project / "README.md").read_text(encoding="utf-8")
+    results = readme.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
+    assert f"{trained['accuracy']:.4f}" in results
+    assert f"{trained['macro_f1']:.4f}" in results
+    card = (env.project / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"{trained['accuracy']:.4f}" in card
+
+
+def test_evaluate_and_predict_commands(trained: dict, env: ProjectEnv) -> None:
+    evaluated = env.command("evaluate")
+    metrics = json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"] == pytest.approx(trained["accuracy"]), evaluated.stdout
+    predicted = env.command(
+        "predict", "Absolutely loved it, would buy again.", "Broke in a day. Awful."
+    )
+    lines = [json.loads(line) for line in predicted.stdout.splitlines() if line.strip()]
+    assert [line["label"] for line in lines] == ["positive", "negative"]
+
+
+def test_serves_predictions_over_http(trained: dict, env: ProjectEnv) -> None:
+    with env.serving() as url:
+        status, health = http_json("GET", f"{url}/health")
+        assert status == 200 and health["status"] == "ok"
+        inputs = ["What a wonderful, heartfelt film.", "Terrible service and cold food."]
+        status, body = http_json("POST", f"{url}/predict", {"inputs": inputs})
+        assert status == 200, body
+        predictions = body["predictions"]
+        assert [p["label"] for p in predictions] == ["positive", "negative"]
+        assert all(0.5 <= p["score"] <= 1.0 for p in predictions)
+        assert http_json("POST", f"{url}/predict", {"inputs": []})[0] == 422
+        assert http_json("POST", f"{url}/predict", {"text": "no inputs key"})[0] == 422
+
+
+def test_cli_reports_missing_model_without_traceback(env: ProjectEnv, tmp_path: Path) -> None:
+    result = env.command("predict", "hello", "--model-dir", str(tmp_path / "none"), check=False)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "train" in result.stderr
+
+
+def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
+    checks = [
+        [tool("hadolint"), "Dockerfile"],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/ci.yml",
+        ],
+        [tool("validate-pyproject"), "pyproject.toml"],
+        [tool("ruff"), "check", "--no-cache", "."],
+        [tool("ruff"), "format", "--check", "--no-cache", "."],
+    ]
+    import subprocess
+
+    for check in checks:
+        result = subprocess.run(check, cwd=nlp_default, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"
