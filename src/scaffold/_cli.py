@@ -108,6 +108,65 @@ def list_(templates_dir: TemplatesDir = None) -> None:
     command.run(templates_dir)
 
 
+@app.command()
+def update(
+    project: Annotated[
+        Path | None, typer.Argument(help="The project (default: the current directory).")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Take the default for questions new to the template.")
+    ] = False,
+    data: Data = None,
+    data_file: DataFile = None,
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option("--vcs-ref", help="Git templates: update to this tag, branch or commit."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would change or conflict; change nothing.")
+    ] = False,
+    trust: Annotated[
+        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
+    ] = False,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Merge the current template into the project, keeping your changes.
+
+    Exit status: 0 updated or up to date, 1 conflicts to resolve, 2 refused (nothing changed).
+    """
+    from scaffold._commands import update as command
+
+    code = command.run(
+        command.UpdateJob(
+            project=project,
+            data=data or [],
+            data_file=data_file,
+            defaults=defaults,
+            vcs_ref=vcs_ref,
+            dry_run=dry_run,
+            trust=trust,
+            templates_dir=templates_dir,
+        )
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    project: Annotated[
+        Path | None, typer.Argument(help="The project (default: the current directory).")
+    ] = None,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Tell whether a newer template version exists (for CI).
+
+    Exit status: 0 up to date, 1 a newer version exists, 2 error.
+    """
+    from scaffold._commands import check as command
+
+    raise typer.Exit(command.run(project, templates_dir))
+
+
 def main() -> None:
     """Entry point: user mistakes become one message and an exit code, never a traceback."""
     try:

@@ -48,9 +48,19 @@ def config_value(key: str, cwd: Path | None = None) -> str | None:
 
 
 def identity_defaults() -> dict[str, str]:
-    """Author answers taken from git config, when it has them."""
-    found = {"author_name": config_value("user.name"), "author_email": config_value("user.email")}
-    return {key: value for key, value in found.items() if value}
+    """Author answers from git config, when it has them (one git call: this is on new's path)."""
+    try:
+        result = subprocess.run(
+            ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return {}
+    found = dict(line.partition(" ")[::2] for line in result.stdout.splitlines())
+    answers = {"author_name": found.get("user.name"), "author_email": found.get("user.email")}
+    return {key: value.strip() for key, value in answers.items() if value and value.strip()}
 
 
 def open_repo(path: Path) -> Repo:
@@ -99,3 +109,110 @@ def _git_toplevel(path: Path) -> str | None:
     except OSError:
         return None
     return result.stdout.strip() or None
+
+
+# --- What `scaffold update` asks of the project's repository --------------------------------
+
+
+def open_project_repo(path: Path) -> Repo:
+    """The repository holding `path` (which may be any directory inside it)."""
+    from git import InvalidGitRepositoryError, NoSuchPathError, Repo
+
+    try:
+        repo = Repo(path, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError) as error:
+        raise ScaffoldError(
+            f"{path} is not in a git repository.",
+            hint="scaffold update merges the new render through the project's git history; "
+            "run it in a project made by `scaffold new`.",
+            exit_code=2,
+        ) from error
+    if repo.bare or repo.working_tree_dir is None:
+        raise ScaffoldError(f"{path} is a bare git repository, not a project.", exit_code=2)
+    return repo
+
+
+# Files git keeps while an operation waits for the user: (what it is, how to abandon it).
+_IN_PROGRESS = {
+    "MERGE_HEAD": ("a merge", "git merge --abort"),
+    "CHERRY_PICK_HEAD": ("a cherry-pick", "git cherry-pick --abort"),
+    "REVERT_HEAD": ("a revert", "git revert --abort"),
+    "rebase-merge": ("a rebase", "git rebase --abort"),
+    "rebase-apply": ("a rebase or `git am`", "git rebase --abort` or `git am --abort"),
+    "BISECT_LOG": ("a bisect", "git bisect reset"),
+}
+
+
+def operation_in_progress(repo: Repo) -> tuple[str, str] | None:
+    """(what, how to abort it) when a merge, rebase... is under way in this worktree."""
+    git_dir = Path(repo.git_dir)  # per worktree, where git keeps these files
+    for name, operation in _IN_PROGRESS.items():
+        if (git_dir / name).exists():
+            return operation
+    return None
+
+
+def status_entries(repo: Repo, untracked: bool = True) -> list[tuple[str, str]]:
+    """(two-letter code, path) per entry of `git status --porcelain`: changed, staged, unmerged
+    and (with `untracked`) untracked paths that are not ignored.
+
+    --no-optional-locks: plain `git status` may rewrite the index to refresh its stat cache,
+    and `scaffold update --dry-run` promises to leave .git untouched.
+    """
+    out = repo.git.execute(
+        [
+            "git",
+            "--no-optional-locks",
+            "status",
+            "--porcelain",
+            "-z",
+            f"--untracked-files={'normal' if untracked else 'no'}",
+        ],
+        strip_newline_in_stdout=False,
+    )
+    entries: list[tuple[str, str]] = []
+    parts = iter(str(out).split("\0"))
+    for entry in parts:
+        if not entry:
+            continue
+        entries.append((entry[:2], entry[3:]))
+        if entry[0] in "RC":
+            next(parts, None)  # a rename or copy is followed by its source path
+    return entries
+
+
+def is_shallow(repo: Repo) -> bool:
+    return repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+
+
+def has_configured_identity(repo: Repo) -> bool:
+    """Whether the user told git who they are (config or environment), as a commit needs.
+
+    user.useConfigOnly: without it git would make up an identity from the host name, or fail
+    only once the merge is done and its commit is due.
+    """
+    for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+        status, _, _ = repo.git.execute(
+            ["git", "-c", "user.useConfigOnly=true", "var", ident],
+            with_extended_output=True,
+            with_exceptions=False,
+        )
+        if status != 0:
+            return False
+    return True
+
+
+def toplevel(path: Path) -> Path | None:
+    """The top directory of the git worktree holding `path`, or None."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    top = result.stdout.strip()
+    return Path(top) if result.returncode == 0 and top else None

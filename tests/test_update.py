@@ -1,0 +1,474 @@
+"""`scaffold update`: the template's changes come in, the user's changes all stay.
+
+The scenarios run the real command in a subprocess without a terminal, on projects made by
+`scaffold new` from copies of the template set at versions 1, 2 and 3 (see update_fixtures).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+from conftest import TEST_AUTHOR, assert_clean_failure, git, run_scaffold
+from update_fixtures import (
+    CI_WORKFLOW,
+    LINE_CHANGED_IN_V2,
+    LINE_CHANGED_IN_V3,
+    PACKAGE,
+    PROJECT_NAME,
+    TemplateSets,
+    append,
+    build_template_sets,
+    edit_like_a_student,
+    edit_what_v2_changes,
+    first_commit,
+    new_project,
+    parents,
+    read,
+    snapshot,
+    update,
+)
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory: pytest.TempPathFactory) -> TemplateSets:
+    return build_template_sets(tmp_path_factory.mktemp("template-sets"))
+
+
+@pytest.fixture(scope="module")
+def v1_project(sets: TemplateSets, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine v1 project; tests work on copies of it."""
+    return new_project(tmp_path_factory.mktemp("pristine") / PROJECT_NAME, sets.v1)
+
+
+@pytest.fixture
+def project(v1_project: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / PROJECT_NAME
+    shutil.copytree(v1_project, copy, symlinks=True)
+    return copy
+
+
+def answers(project: Path) -> dict:
+    return yaml.safe_load(read(project, ".copier-answers.yml"))
+
+
+# --- Merging ----------------------------------------------------------------------------------
+
+
+def test_template_changes_come_in_and_user_edits_stay(project: Path, sets: TemplateSets) -> None:
+    edit_like_a_student(project)
+    before = git(project, "rev-parse", "HEAD").strip()
+
+    result = update(project, sets.v2)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nlp template 1.0.0 → 2.0.0" in result.stdout
+    # The template's changes: a fixed CI line, a new file (with a new question's default),
+    # a deleted file, a changed line.
+    assert sets.ci_fix in read(project, CI_WORKFLOW)
+    assert read(project, "notes/upgrading.md").startswith(f"{PROJECT_NAME} follows the template")
+    assert "the bootcamp keeps these notes" in read(project, "notes/upgrading.md")
+    assert not (project / "notes" / "legacy.md").exists()
+    assert LINE_CHANGED_IN_V2[1] in read(project, "notes/workflow.md")
+    # Every change of the user's.
+    assert "TF-IDF is a strong baseline." in read(project, "README.md")
+    assert "MY_THRESHOLD = 0.7" in read(project, f"src/{PACKAGE}/config.py")
+    assert "def my_helper()" in read(project, f"src/{PACKAGE}/model.py")
+    assert (project / "src" / PACKAGE / "features.py").is_file()
+    assert not (project / ".pre-commit-config.yaml").exists()  # deleted by the user: stays so
+    # The answers file records the new version and the new question's answer.
+    recorded = answers(project)
+    assert recorded["_scaffold_version"] == "2.0.0"
+    assert recorded["notes_owner"] == "the bootcamp"
+    assert "notes_format" not in recorded  # a question v2 no longer asks
+    assert recorded["project_name"] == PROJECT_NAME
+    # One merge commit naming both versions; its second parent is the pristine v2 render,
+    # whose parent is the v1 render (the project's first commit).
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "log", "-1", "--format=%s") == "Update nlp template 1.0.0 → 2.0.0\n"
+    first_parent, render = parents(project)
+    assert first_parent == before
+    assert "Scaffold-Render: nlp 2.0.0" in git(project, "log", "-1", "--format=%B", render)
+    assert parents(project, render) == [first_commit(project)]
+    assert git(project, "show", f"{render}:notes/workflow.md") == read(project, "notes/workflow.md")
+
+
+def test_overlapping_edits_are_left_as_git_conflicts(project: Path, sets: TemplateSets) -> None:
+    edit_what_v2_changes(project)
+    head = git(project, "rev-parse", "HEAD").strip()
+
+    result = update(project, sets.v2)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    output = result.stdout
+    for path in ("notes/workflow.md", "notes/legacy.md", CI_WORKFLOW):
+        assert path in output
+    assert "git merge --abort" in output and "git commit" in output
+    status = git(project, "status", "--porcelain")
+    assert "UU notes/workflow.md" in status
+    assert "UD notes/legacy.md" in status  # the user's edited copy is not deleted...
+    assert "Still useful: my notes on tokenisers." in read(project, "notes/legacy.md")
+    assert f"DU {CI_WORKFLOW}" in status  # ...and a deleted file the template changed comes back
+    workflow = read(project, "notes/workflow.md")
+    assert "<<<<<<< HEAD" in workflow and "Run `tox` before you push." in workflow
+    assert LINE_CHANGED_IN_V2[1] in workflow and ">>>>>>>" in workflow
+    # Non-conflicting template changes are staged, ready for the commit.
+    assert (project / "notes" / "upgrading.md").is_file()
+
+    git(project, "merge", "--abort")
+    assert git(project, "rev-parse", "HEAD").strip() == head
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_second_update_merges_from_the_last_render(project: Path, sets: TemplateSets) -> None:
+    """After v1 → v2 with conflicts resolved the user's way, v2 → v3 must not raise them again."""
+    edit_what_v2_changes(project)
+    assert update(project, sets.v2).returncode == 1
+    workflow = project / "notes" / "workflow.md"
+    lines = read(project, "notes/workflow.md").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(("<<<<<<<", "=======", ">>>>>>>"))]
+    workflow.write_text("".join(line for line in kept if LINE_CHANGED_IN_V2[1] not in line))
+    git(project, "add", "notes/workflow.md", "notes/legacy.md")  # keep the user's legacy notes
+    git(project, "rm", "-q", CI_WORKFLOW)  # and stay without the CI workflow
+    git(project, "commit", "-q", "--no-edit")
+    v2_render = parents(project)[1]
+
+    result = update(project, sets.v3)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nlp template 2.0.0 → 3.0.0" in result.stdout
+    workflow_text = read(project, "notes/workflow.md")
+    assert "Run `tox` before you push." in workflow_text
+    assert LINE_CHANGED_IN_V2[1] not in workflow_text
+    assert LINE_CHANGED_IN_V3[1] in workflow_text
+    assert "Still useful" in read(project, "notes/legacy.md")
+    assert not (project / CI_WORKFLOW).exists()
+    assert "Version 3 adds this line." in read(project, "notes/upgrading.md")
+    v3_render = parents(project)[1]
+    assert parents(project, v3_render) == [v2_render]  # the base moved forward
+    assert answers(project)["_scaffold_version"] == "3.0.0"
+
+
+def test_merge_that_cannot_be_committed_is_left_to_finish(
+    project: Path, sets: TemplateSets
+) -> None:
+    git(project, "config", "commit.gpgsign", "true")
+    git(project, "config", "gpg.program", "false")  # signing fails after the merge is done
+
+    result = update(project, sets.v2)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "could not commit" in result.stdout and "git merge --abort" in result.stdout
+    assert (project / ".git" / "MERGE_HEAD").is_file()
+    assert sets.ci_fix in read(project, CI_WORKFLOW)  # merged, staged, waiting for the commit
+
+
+def test_changed_answer_through_data(project: Path, sets: TemplateSets) -> None:
+    assert (project / "Dockerfile").is_file()
+    append(project / "README.md", "\nMy note.\n")
+    git(project, "commit", "-qam", "note")
+
+    result = update(project, sets.v1, "--data", "docker=false")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (project / "Dockerfile").exists() and not (project / ".dockerignore").exists()
+    assert "My note." in read(project, "README.md")
+    assert answers(project)["docker"] is False
+    message = git(project, "log", "-1", "--format=%B")
+    assert message.startswith("Re-render nlp template 1.0.0")
+    assert "docker: true → false" in message
+
+
+def test_unknown_data_key_is_refused_untouched(project: Path, sets: TemplateSets) -> None:
+    before = snapshot(project)
+    result = update(project, sets.v2, "--data", "colour=blue")
+    assert result.returncode == 2
+    assert_clean_failure(result, "colour")
+    assert snapshot(project) == before
+
+
+def test_same_version_and_answers_is_up_to_date(project: Path, sets: TemplateSets) -> None:
+    before = snapshot(project)
+    result = update(project, sets.v1)
+    assert result.returncode == 0, result.stderr
+    assert "Already up to date" in result.stdout
+    assert snapshot(project) == before
+
+
+def test_update_on_a_fresh_clone_with_empty_home(
+    project: Path, sets: TemplateSets, tmp_path: Path
+) -> None:
+    """A new laptop: a clone, no git identity, no caches, no network; only the history."""
+    edit_like_a_student(project)
+    clone = tmp_path / "laptop" / "clone"
+    git(tmp_path, "clone", "-q", str(project), str(clone))
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GIT_", "XDG_", "COPIER_", "SCAFFOLD_"))
+    }
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        GIT_CONFIG_NOSYSTEM="1",
+        # Any attempt to reach the network fails.
+        http_proxy="http://127.0.0.1:9",
+        https_proxy="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+        HTTPS_PROXY="http://127.0.0.1:9",
+        GIT_ALLOW_PROTOCOL="file",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
+        cwd=clone,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sets.ci_fix in read(clone, CI_WORKFLOW)
+    assert "TF-IDF is a strong baseline." in read(clone, "README.md")
+    assert len(parents(clone)) == 2
+    # No git identity on this machine: the merge is the project's author's.
+    committer = git(clone, "log", "-1", "--format=%cn <%ce>").strip()
+    assert committer == f"{TEST_AUTHOR[0]} <{TEST_AUTHOR[1]}>"
+    assert list(home.iterdir()) == []  # nothing cached, nothing configured
+
+
+def test_in_a_terminal_only_new_questions_are_asked(project: Path, sets: TemplateSets) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
+        cwd=str(project),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 160),
+        env={**os.environ, "TERM": "xterm"},
+    )
+    child.expect("Who keeps the notes")
+    asked = child.before
+    child.send("\x15" + "Ada\r")  # clear the default, type an answer
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Project name" not in asked and "License" not in asked  # answered before
+    assert "Ada keeps these notes" in read(project, "notes/upgrading.md")
+    assert answers(project)["notes_owner"] == "Ada"
+
+
+# --- Refusals: exit 2 and not a byte changed -------------------------------------------------
+
+
+@pytest.mark.parametrize("change", ["modified", "staged", "untracked"])
+def test_dirty_worktree_is_refused(project: Path, sets: TemplateSets, change: str) -> None:
+    readme = project / "README.md"
+    if change == "untracked":
+        (project / "scratch.py").write_text("print('wip')\n", encoding="utf-8")
+    else:
+        append(readme, "\nwork in progress\n")
+        if change == "staged":
+            git(project, "add", "README.md")
+    git(project, "status", "--porcelain")  # let git refresh its index before the snapshot
+    before = snapshot(project)
+
+    result = update(project, sets.v2)
+
+    assert result.returncode == 2
+    assert_clean_failure(
+        result,
+        "uncommitted changes",
+        "scratch.py" if change == "untracked" else "README.md",
+        "git stash",
+    )
+    assert snapshot(project) == before
+
+
+def test_merge_in_progress_is_refused(project: Path, sets: TemplateSets) -> None:
+    git(project, "checkout", "-qb", "other")
+    append(project / "README.md", "\nfrom other\n")
+    git(project, "commit", "-qam", "other")
+    git(project, "checkout", "-q", "-")
+    append(project / "README.md", "\nfrom main\n")
+    git(project, "commit", "-qam", "main")
+    merge = subprocess.run(["git", "merge", "other"], cwd=project, capture_output=True, check=False)
+    assert merge.returncode != 0  # conflicted: MERGE_HEAD is there
+    before = snapshot(project)
+
+    result = update(project, sets.v2)
+
+    assert result.returncode == 2
+    assert_clean_failure(result, "merge is in progress", "git merge --abort")
+    assert snapshot(project) == before
+
+
+def test_project_without_answers_file_is_refused(project: Path, sets: TemplateSets) -> None:
+    git(project, "rm", "-q", ".copier-answers.yml")
+    git(project, "commit", "-qm", "no answers")
+    before = snapshot(project)
+    result = update(project, sets.v2)
+    assert result.returncode == 2
+    assert_clean_failure(result, ".copier-answers.yml")
+    assert snapshot(project) == before
+
+
+def test_project_without_render_history_is_refused(sets: TemplateSets, tmp_path: Path) -> None:
+    project = new_project(tmp_path / PROJECT_NAME, sets.v1, "--no-git")
+    git(project, "init", "-q")
+    git(project, "add", "--all")
+    git(project, "commit", "-qm", "My own first commit")
+    before = snapshot(project)
+    result = update(project, sets.v2)
+    assert result.returncode == 2
+    assert_clean_failure(result, "no render history", "Scaffold-Render")
+    assert snapshot(project) == before
+
+
+def test_project_outside_git_is_refused(sets: TemplateSets, tmp_path: Path) -> None:
+    project = new_project(tmp_path / PROJECT_NAME, sets.v1, "--no-git")
+    before = snapshot(project)
+    result = update(project, sets.v2)
+    assert result.returncode == 2
+    assert_clean_failure(result, "not in a git repository")
+    assert snapshot(project) == before
+
+
+def test_older_template_set_is_refused(project: Path, sets: TemplateSets) -> None:
+    assert update(project, sets.v2).returncode == 0
+    before = snapshot(project)
+    result = update(project, sets.v1)
+    assert result.returncode == 2
+    assert_clean_failure(result, "2.0.0", "1.0.0")
+    assert snapshot(project) == before
+
+
+# --- Dry run ------------------------------------------------------------------------------------
+
+
+def test_dry_run_lists_everything_and_changes_nothing(project: Path, sets: TemplateSets) -> None:
+    edit_like_a_student(project)
+    workflow = project / "notes" / "workflow.md"
+    workflow.write_text(read(project, "notes/workflow.md").replace(*LINE_CHANGED_IN_V2[:1], "x"))
+    git(project, "commit", "-qam", "overlap")
+    git(project, "status", "--porcelain")
+    before = snapshot(project)
+
+    result = update(project, sets.v2, "--dry-run")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {tuple(line.split()) for line in result.stdout.splitlines()}
+    assert ("add", "notes/upgrading.md") in lines
+    assert ("change", CI_WORKFLOW) in lines
+    assert ("change", ".copier-answers.yml") in lines
+    assert ("remove", "notes/legacy.md") in lines
+    assert ("conflict", "notes/workflow.md") in lines
+    assert not any("README.md" in line for line in lines)  # the user's edits are not changes
+    assert "Nothing was changed." in result.stdout
+    assert snapshot(project) == before  # worktree and .git, byte for byte
+
+
+# --- Custom templates -------------------------------------------------------------------------
+
+
+def _commit_template_version(template: Path, readme_line: str, tag: str) -> None:
+    (template / "template" / "README.md.jinja").write_text(
+        "# {{ name }}\n\n" + readme_line + "\n\n## Usage\n\nRun it.\n", encoding="utf-8"
+    )
+    git(template, "add", "--all")
+    git(template, "commit", "-qm", tag)
+    git(template, "tag", tag)
+
+
+def test_custom_git_template_updates_to_a_tag_and_copier_update_still_works(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "tpl"
+    (template / "template").mkdir(parents=True)
+    (template / "copier.yml").write_text(
+        "_subdirectory: template\nname:\n  type: str\n  default: demo\n", encoding="utf-8"
+    )
+    (template / "template" / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers | to_nice_yaml }}", encoding="utf-8"
+    )
+    git(tmp_path, "init", "-q", str(template))
+    for tag, word in (("v1", "one"), ("v2", "two"), ("v3", "three")):
+        _commit_template_version(template, f"Template version {word}.", tag)
+
+    project = tmp_path / "proj"
+    made = run_scaffold("new", project, "-t", template, "--vcs-ref", "v1", "--defaults")
+    assert made.returncode == 0, made.stderr
+    append(project / "README.md", "\nMy own line.\n")
+    git(project, "commit", "-qam", "mine")
+
+    outdated = run_scaffold("check", project)
+    assert outdated.returncode == 1, outdated.stdout + outdated.stderr
+    assert "v1" in outdated.stdout and "v3" in outdated.stdout
+
+    pinned = update(project, None, "--vcs-ref", "v2")
+    assert pinned.returncode == 0, pinned.stdout + pinned.stderr
+    assert "Template version two." in read(project, "README.md")
+    assert "My own line." in read(project, "README.md")
+    assert answers(project)["_commit"] == "v2"
+    assert answers(project)["_src_path"] == str(template)
+    assert run_scaffold("check", project).returncode == 1
+
+    newest = update(project, None)
+    assert newest.returncode == 0, newest.stdout + newest.stderr
+    assert "Template version three." in read(project, "README.md")
+    assert answers(project)["_commit"] == "v3"
+    assert run_scaffold("check", project).returncode == 0
+
+    # Plain Copier still updates the project: its answers file is Copier's own.
+    _commit_template_version(template, "Template version four.", "v4")
+    copier = subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--quiet"],
+        cwd=project,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert copier.returncode == 0, copier.stdout + copier.stderr
+    readme = read(project, "README.md")
+    assert "Template version four." in readme and "My own line." in readme
+    assert answers(project)["_commit"] == "v4"
+
+
+def test_custom_template_dropping_a_question_still_updates(tmp_path: Path) -> None:
+    template = tmp_path / "tpl"
+    (template / "template").mkdir(parents=True)
+    config = template / "copier.yml"
+    config.write_text(
+        "_subdirectory: template\nname:\n  type: str\n  default: demo\n"
+        "colour:\n  type: str\n  default: blue\n",
+        encoding="utf-8",
+    )
+    (template / "template" / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers | to_nice_yaml }}", encoding="utf-8"
+    )
+    git(tmp_path, "init", "-q", str(template))
+    _commit_template_version(template, "Template version one.", "v1")
+    config.write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
+    _commit_template_version(template, "Template version two.", "v2")
+    project = tmp_path / "proj"
+    made = run_scaffold("new", project, "-t", template, "--vcs-ref", "v1", "--data", "colour=red")
+    assert made.returncode == 0, made.stderr
+    assert answers(project)["colour"] == "red"
+
+    result = update(project, None)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "colour" not in answers(project) and answers(project)["_commit"] == "v2"
