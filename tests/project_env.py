@@ -149,3 +149,10 @@ def pytest_counts(output: str) -> dict[str, int]:
 
 def tool(name: str) -> str:
     return str(TEST_TOOLS / name)
+
+
+def assert_validators_pass(project: Path, checks: list[list[str]]) -> None:
+    """Run each validator command in `project`; every one must exit 0."""
+    for check in checks:
+        result = subprocess.run(check, cwd=project, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"

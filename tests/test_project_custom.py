@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, http_json, pytest_counts, tool
+from project_env import ProjectEnv, assert_validators_pass, http_json, pytest_counts, tool
 
 pytestmark = pytest.mark.slow
 PACKAGE = "quote_me"
@@ -56,6 +55,4 @@ def test_generated_files_pass_their_validators(nlp_custom: Path) -> None:
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
     ]
-    for check in checks:
-        result = subprocess.run(check, cwd=nlp_custom, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"
+    assert_validators_pass(nlp_custom, checks)

@@ -6,11 +6,12 @@ Slow (a virtual environment and a pip install): minutes, not seconds.
 from __future__ import annotations
 
 import json
+import shutil
 import struct
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, http_json, pytest_counts, tool
+from project_env import ProjectEnv, assert_validators_pass, http_json, pytest_counts, tool
 
 pytestmark = pytest.mark.slow
 PACKAGE = "review_sentiment"
@@ -20,8 +21,6 @@ PACKAGE = "review_sentiment"
 def env(nlp_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
     # A private copy: training writes reports/ and models/, other tests read the pristine render.
     project = tmp_path_factory.mktemp("default") / "review-sentiment"
-    import shutil
-
     shutil.copytree(nlp_default, project, symlinks=True)
     return ProjectEnv.install(project, PACKAGE, "dev")
 
@@ -109,8 +108,4 @@ def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
     ]
-    import subprocess
-
-    for check in checks:
-        result = subprocess.run(check, cwd=nlp_default, capture_output=True, text=True, check=False)
-        assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"
+    assert_validators_pass(nlp_default, checks)

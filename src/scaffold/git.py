@@ -92,23 +92,9 @@ def commit_first_render(project: Path, message: str, identity: Identity) -> str:
     return repo.head.commit.hexsha
 
 
-def is_inside_repo(path: Path) -> bool:
-    return _git_toplevel(path) is not None
-
-
-def _git_toplevel(path: Path) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=path,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(path.parent)},
-        )
-    except OSError:
-        return None
-    return result.stdout.strip() or None
+def is_repo_root(path: Path) -> bool:
+    """`path` is itself the top of a git worktree (not merely somewhere inside one)."""
+    return toplevel(path, ceiling=path.parent) is not None
 
 
 # --- What `scaffold update` asks of the project's repository --------------------------------
@@ -202,8 +188,12 @@ def has_configured_identity(repo: Repo) -> bool:
     return True
 
 
-def toplevel(path: Path) -> Path | None:
-    """The top directory of the git worktree holding `path`, or None."""
+def toplevel(path: Path, ceiling: Path | None = None) -> Path | None:
+    """The top directory of the git worktree holding `path`, or None.
+
+    With `ceiling`, git does not look for a repository in it or above it.
+    """
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(ceiling)} if ceiling else None
     try:
         result = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -211,6 +201,7 @@ def toplevel(path: Path) -> Path | None:
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         )
     except OSError:
         return None

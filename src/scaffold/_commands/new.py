@@ -122,7 +122,7 @@ def _check_dest(dest: Path, force: bool, use_git: bool) -> Path:
                 hint="Choose a new directory, or pass --force to render into it "
                 "(files with the same names are overwritten).",
             )
-        if use_git and git.is_inside_repo(dest):
+        if use_git and git.is_repo_root(dest):
             raise ScaffoldError(
                 f"{dest} is already a git repository: its history would not start with the render.",
                 hint="Render into a new directory, or pass --no-git as well.",
