@@ -140,6 +140,8 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # Ctrl-C reaches the whole process group, as in a terminal
+        # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not any(work.glob(".p.scaffold-*/p/a.txt")):  # rendered; the slow task is running
