@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scaffold import _yaml
 from scaffold.errors import ScaffoldError
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -48,11 +47,7 @@ class Answers:
         else:
             meta.update(_commit=self.commit, _src_path=self.src_path)
         meta = {key: value for key, value in meta.items() if value is not None}
-        body = yaml.safe_dump(
-            {**dict(sorted(meta.items())), **dict(sorted(self.values.items()))},
-            sort_keys=False,
-            allow_unicode=True,
-        )
+        body = _yaml.safe_dump({**dict(sorted(meta.items())), **dict(sorted(self.values.items()))})
         return HEADER + body
 
     def write(self, project: Path) -> None:
@@ -61,8 +56,8 @@ class Answers:
 
 def parse_answers(text: str, source: str = ANSWERS_FILE) -> Answers:
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
+        raw = _yaml.safe_load(text) or {}
+    except _yaml.YAMLError as error:
         raise ScaffoldError(f"{source} is not valid YAML: {error}") from error
     if not isinstance(raw, dict):
         raise ScaffoldError(f"{source} should hold a mapping of answers.")

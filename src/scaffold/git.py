@@ -8,6 +8,7 @@ Render commits carry a trailer naming the template, which is how they are found 
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from dataclasses import dataclass
@@ -36,31 +37,27 @@ class Identity:
         }
 
 
-def config_value(key: str, cwd: Path | None = None) -> str | None:
-    """A git config value, or None (also when git itself is missing)."""
+@functools.cache
+def _user_config() -> dict[str, str]:
+    """The git config `scaffold new` needs, in one git call (it is on new's path)."""
     try:
         result = subprocess.run(
-            ["git", "config", "--get", key], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return result.stdout.strip() or None
-
-
-def identity_defaults() -> dict[str, str]:
-    """Author answers from git config, when it has them (one git call: this is on new's path)."""
-    try:
-        result = subprocess.run(
-            ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
+            ["git", "config", "--get-regexp", r"^(user\.(name|email)|init\.defaultbranch)$"],
             capture_output=True,
             text=True,
             check=False,
         )
     except OSError:
         return {}
-    found = dict(line.partition(" ")[::2] for line in result.stdout.splitlines())
-    answers = {"author_name": found.get("user.name"), "author_email": found.get("user.email")}
-    return {key: value.strip() for key, value in answers.items() if value and value.strip()}
+    pairs = (line.partition(" ")[::2] for line in result.stdout.splitlines())
+    return {key.lower(): value.strip() for key, value in pairs if value.strip()}
+
+
+def identity_defaults() -> dict[str, str]:
+    """Author answers from git config, when it has them."""
+    config = _user_config()
+    answers = {"author_name": config.get("user.name"), "author_email": config.get("user.email")}
+    return {key: value for key, value in answers.items() if value}
 
 
 def open_repo(path: Path) -> Repo:
@@ -80,16 +77,37 @@ def render_message(subject: str, template_label: str) -> str:
     return f"{subject}\n\n{RENDER_TRAILER}: {template_label}\n"
 
 
-def commit_first_render(project: Path, message: str, identity: Identity) -> str:
-    """`git init` the freshly rendered project and commit every file as its first commit."""
-    from git import Repo
+class FirstCommit:
+    """The project's first commit: `git init` runs in the background while the template
+    renders into the same directory, then gitpython commits every rendered file."""
 
-    branch = config_value("init.defaultBranch") or "main"
-    repo = Repo.init(project, initial_branch=branch)
-    repo.git.add("--all")
-    with repo.git.custom_environment(**identity.env()):
-        repo.git.commit("--quiet", "--no-verify", "-m", message)
-    return repo.head.commit.hexsha
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        branch = _user_config().get("init.defaultbranch") or "main"
+        project.mkdir(parents=True, exist_ok=True)
+        self._init = subprocess.Popen(
+            ["git", "init", "--quiet", f"--initial-branch={branch}", str(project)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def commit(self, message: str, identity: Identity) -> None:
+        from git import Repo
+
+        _, stderr = self._init.communicate()
+        if self._init.returncode != 0:
+            raise ScaffoldError(f"git init failed: {stderr.decode(errors='replace').strip()}")
+        repo = Repo(self.project)
+        repo.git.add("--all")
+        with repo.git.custom_environment(**identity.env()):
+            repo.git.commit("--quiet", "--no-verify", "-m", message)
+
+    def abandon(self) -> None:
+        """Stop `git init` if the render failed first (its directory is being removed)."""
+        if self._init.returncode is None:
+            self._init.kill()
+            self._init.communicate()
 
 
 def is_repo_root(path: Path) -> bool:

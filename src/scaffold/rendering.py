@@ -7,13 +7,13 @@ templates (a local path or a git URL) are one Copier template rendered as Copier
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from scaffold import _yaml
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
 
@@ -36,12 +36,19 @@ class BuiltinTemplate:
         """The questions a user may answer, over all layers (not the ones never asked)."""
         questions: dict[str, dict[str, Any]] = {}
         for layer in self.spec.layers:
-            config = yaml.safe_load((layer / "copier.yml").read_text(encoding="utf-8")) or {}
-            for key, details in config.items():
-                details = details if isinstance(details, dict) else {"default": details}
-                if not key.startswith("_") and details.get("when") is not False:
-                    questions[key] = details
+            questions.update(_layer_questions(layer / "copier.yml"))
         return questions
+
+
+@functools.cache
+def _layer_questions(config_path: Path) -> dict[str, dict[str, Any]]:
+    config = _yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    questions = {}
+    for key, details in config.items():
+        details = details if isinstance(details, dict) else {"default": details}
+        if not key.startswith("_") and details.get("when") is not False:
+            questions[key] = details
+    return questions
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scaffold import _yaml
 from scaffold.errors import ScaffoldError
 
 TEMPLATES_DIR_ENV = "SCAFFOLD_TEMPLATES_DIR"
@@ -80,7 +79,7 @@ def load_template_set(templates_dir: Path | str | None = None) -> TemplateSet:
             hint=f"Point --templates-dir or {TEMPLATES_DIR_ENV} at a copy of the built-in set.",
         )
     try:
-        catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+        catalog = _yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
         base_layers = [root / name for name in catalog.get("base_layers", [])]
         specializations = {
             name: Specialization(
@@ -94,6 +93,6 @@ def load_template_set(templates_dir: Path | str | None = None) -> TemplateSet:
             for name, entry in (catalog.get("specializations") or {}).items()
         }
         version = str(catalog["version"])
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
+    except (_yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
         raise ScaffoldError(f"{catalog_path} is malformed: {error}") from error
     return TemplateSet(root=root, version=version, specializations=specializations)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scaffold import _yaml
 from scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
@@ -26,15 +27,13 @@ def is_interactive() -> bool:
 
 def read_data(pairs: list[str], data_file: Path | None) -> dict[str, Any]:
     """Answers from --data-file (YAML mapping) then --data KEY=VALUE (wins)."""
-    import yaml
-
     data: dict[str, Any] = {}
     if data_file is not None:
         try:
-            loaded = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+            loaded = _yaml.safe_load(data_file.read_text(encoding="utf-8"))
         except OSError as error:
             raise ScaffoldError(f"Cannot read --data-file {data_file}: {error.strerror}") from error
-        except yaml.YAMLError as error:
+        except _yaml.YAMLError as error:
             raise ScaffoldError(f"--data-file {data_file} is not valid YAML: {error}") from error
         if loaded is not None and not isinstance(loaded, dict):
             raise ScaffoldError(f"--data-file {data_file} must hold a mapping of KEY: VALUE.")

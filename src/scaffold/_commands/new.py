@@ -60,21 +60,23 @@ def run(job: NewJob) -> None:
     render.check_data_keys()  # before anything is written
 
     staging_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=_nearest_dir(dest)))
+    staged = staging_root / dest.name  # same name as DEST, for Copier's _folder_name
+    first_commit = git.FirstCommit(staged) if job.use_git else None
     try:
-        staged = staging_root / dest.name  # same name as DEST, for Copier's _folder_name
         answers = render.render(staged)
-        if job.use_git:
+        if first_commit:
             subject = f"Render {source.label} with ml-scaffold {__version__}"
-            label = answers.template_label
             author = git.Identity(
                 str(answers.values.get("author_name") or getpass.getuser()),
                 str(answers.values.get("author_email") or ""),
             )
-            git.commit_first_render(staged, git.render_message(subject, label), author)
+            first_commit.commit(git.render_message(subject, answers.template_label), author)
         _place(staged, dest)
     except KeyboardInterrupt:
         raise ScaffoldError("Interrupted: nothing was written.", exit_code=130) from None
     finally:
+        if first_commit:
+            first_commit.abandon()
         shutil.rmtree(staging_root, ignore_errors=True)
 
     _print_next_steps(dest, answers.values, source)
