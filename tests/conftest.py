@@ -94,3 +94,11 @@ def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_scaffold("new", dest, "-t", "nlp", *data)
     assert result.returncode == 0, result.stderr
     return dest
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory: pytest.TempPathFactory):
+    """Copies of the template set as versions 1, 2 and 3 (see update_fixtures)."""
+    from update_fixtures import build_template_sets
+
+    return build_template_sets(tmp_path_factory.mktemp("template-sets"))

@@ -6,12 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_clean_failure, git, run_scaffold
-from update_fixtures import PROJECT_NAME, TemplateSets, build_template_sets, new_project
-
-
-@pytest.fixture(scope="module")
-def sets(tmp_path_factory: pytest.TempPathFactory) -> TemplateSets:
-    return build_template_sets(tmp_path_factory.mktemp("template-sets"))
+from update_fixtures import PROJECT_NAME, TemplateSets, new_project
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from update_fixtures import (
     PROJECT_NAME,
     TemplateSets,
     append,
-    build_template_sets,
     edit_like_a_student,
     edit_what_v2_changes,
     first_commit,
@@ -34,11 +33,6 @@ from update_fixtures import (
     snapshot,
     update,
 )
-
-
-@pytest.fixture(scope="module")
-def sets(tmp_path_factory: pytest.TempPathFactory) -> TemplateSets:
-    return build_template_sets(tmp_path_factory.mktemp("template-sets"))
 
 
 @pytest.fixture(scope="module")

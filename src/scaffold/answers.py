@@ -35,6 +35,11 @@ class Answers:
         return self.template is not None
 
     @property
+    def what(self) -> str:
+        """The template in words: "nlp template" or "template <src>"."""
+        return f"{self.template} template" if self.is_builtin else f"template {self.src_path}"
+
+    @property
     def template_label(self) -> str:
         if self.is_builtin:
             return f"{self.template} {self.version}"

@@ -9,11 +9,12 @@ Render commits carry a trailer naming the template, which is how they are found 
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scaffold.errors import ScaffoldError
 
@@ -27,6 +28,12 @@ RENDER_TRAILER = "Scaffold-Render"
 class Identity:
     name: str
     email: str
+
+    @classmethod
+    def of_author(cls, answers: dict[str, Any]) -> Identity:
+        """Who render commits are by: the author the project's answers record."""
+        name = answers.get("author_name") or getpass.getuser()
+        return cls(str(name), str(answers.get("author_email") or ""))
 
     def env(self) -> dict[str, str]:
         return {
@@ -73,7 +80,11 @@ def open_repo(path: Path) -> Repo:
         ) from error
 
 
-def render_message(subject: str, template_label: str) -> str:
+def render_message(source_label: str, template_label: str) -> str:
+    """A render commit's message; its trailer is how `scaffold update` finds it again."""
+    from scaffold import __version__
+
+    subject = f"Render {source_label} with ml-scaffold {__version__}"
     return f"{subject}\n\n{RENDER_TRAILER}: {template_label}\n"
 
 

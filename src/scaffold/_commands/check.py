@@ -43,7 +43,7 @@ def project_root(project: Path | None) -> Path:
 def _check(root: Path, templates_dir: Path | None) -> int:
     answers = read_answers(root)
     current, newest = _versions(answers, templates_dir)
-    what = f"{answers.template} template" if answers.is_builtin else f"template {answers.src_path}"
+    what = answers.what
     if is_newer(newest, current):
         typer.echo(f"Outdated: the project has the {what} {current}; {newest} is available.")
         typer.echo("Run `scaffold update` to take it.")

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from scaffold import __version__, git
+from scaffold import git
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob, resolve_template
 from scaffold.templates import load_template_set
@@ -65,12 +65,8 @@ def run(job: NewJob) -> None:
     try:
         answers = render.render(staged)
         if first_commit:
-            subject = f"Render {source.label} with ml-scaffold {__version__}"
-            author = git.Identity(
-                str(answers.values.get("author_name") or getpass.getuser()),
-                str(answers.values.get("author_email") or ""),
-            )
-            first_commit.commit(git.render_message(subject, answers.template_label), author)
+            message = git.render_message(source.label, answers.template_label)
+            first_commit.commit(message, git.Identity.of_author(answers.values))
         _place(staged, dest)
     except KeyboardInterrupt:
         raise ScaffoldError("Interrupted: nothing was written.", exit_code=130) from None

@@ -11,7 +11,6 @@ resolve; 2 refused or failed, with nothing changed.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import tempfile
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from scaffold import __version__, git, history
+from scaffold import git, history
 from scaffold.answers import Answers, read_answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, CustomTemplate, RenderJob, TemplateSource
@@ -59,8 +58,8 @@ class Versions:
     @classmethod
     def of(cls, old: Answers, new: Answers) -> Versions:
         if new.is_builtin:
-            return cls(f"{new.template} template", str(old.version), str(new.version))
-        return cls(f"template {new.src_path}", str(old.commit), str(new.commit))
+            return cls(new.what, str(old.version), str(new.version))
+        return cls(new.what, str(old.commit), str(new.commit))
 
     @property
     def title(self) -> str:
@@ -111,11 +110,9 @@ def _update(job: UpdateJob) -> int:
         render_dir = Path(scratch) / project.name  # the project's name: Copier's _folder_name
         new = render.render(render_dir)
         versions = Versions.of(old, new)
-        author = _render_author(new)
-        subject = f"Render {render.source.label} with ml-scaffold {__version__}"
-        commit = stage.commit_render(
-            render_dir, base.sha, git.render_message(subject, new.template_label), author
-        )
+        author = git.Identity.of_author(new.values)
+        message = git.render_message(render.source.label, new.template_label)
+        commit = stage.commit_render(render_dir, base.sha, message, author)
         if stage.tree_of(commit) == stage.tree_of(base.sha):
             typer.echo(f"Already up to date: {project} has the {versions.what} {versions.after}.")
             return UPDATED
@@ -189,14 +186,6 @@ def _template_source(answers: Answers, job: UpdateJob) -> TemplateSource:
             hint="Upgrade ml-scaffold, or point --templates-dir at a newer template set.",
         )
     return BuiltinTemplate(spec, template_set)
-
-
-def _render_author(answers: Answers) -> git.Identity:
-    """Who render commits are by: the project's author, as `scaffold new` records them."""
-    values = answers.values
-    return git.Identity(
-        str(values.get("author_name") or getpass.getuser()), str(values.get("author_email") or "")
-    )
 
 
 def _ignored_files_in_the_way(stage: history.RenderStage, commit: str, project: Path) -> list[str]:
