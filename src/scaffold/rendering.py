@@ -7,15 +7,14 @@ templates (a local path or a git URL) are one Copier template rendered as Copier
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffold import _yaml
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
+from scaffold.questions import Questions, check_answers, layer_questions
 
 if TYPE_CHECKING:
     from scaffold.templates import Specialization, TemplateSet
@@ -32,23 +31,12 @@ class BuiltinTemplate:
     def label(self) -> str:
         return f"{self.spec.name} template {self.template_set.version}"
 
-    def questions(self) -> dict[str, dict[str, Any]]:
+    def questions(self) -> Questions:
         """The questions a user may answer, over all layers (not the ones never asked)."""
-        questions: dict[str, dict[str, Any]] = {}
+        questions: Questions = {}
         for layer in self.spec.layers:
-            questions.update(_layer_questions(layer / "copier.yml"))
+            questions.update(layer_questions(layer / "copier.yml"))
         return questions
-
-
-@functools.cache
-def _layer_questions(config_path: Path) -> dict[str, dict[str, Any]]:
-    config = _yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    questions = {}
-    for key, details in config.items():
-        details = details if isinstance(details, dict) else {"default": details}
-        if not key.startswith("_") and details.get("when") is not False:
-            questions[key] = details
-    return questions
 
 
 @dataclass(frozen=True)
@@ -94,16 +82,16 @@ class RenderJob:
     # (so only new questions are asked); unlike `data`, answers to dropped questions are ignored.
     previous: dict[str, Any] = field(default_factory=dict)
 
-    def check_data_keys(self) -> None:
-        """Refuse answers to questions the template does not ask (before rendering anything)."""
+    def check_data(self) -> None:
+        """Refuse answers the template does not take (before rendering anything)."""
         if not isinstance(self.source, BuiltinTemplate):
             return  # checked after rendering, once Copier has fetched the template
-        _refuse_unknown(self.data, self.source.questions(), self.source.label)
+        check_answers(self.data, self.source.questions(), self.source.label)
 
     def render(self, dest: Path) -> Answers:
         """Render into `dest` (created if missing) and write the answers file.
 
-        Call `check_data_keys` first to refuse unknown answers before anything is staged.
+        Call `check_data` first to refuse bad answers before anything is staged.
         """
         try:
             if isinstance(self.source, BuiltinTemplate):
@@ -133,7 +121,7 @@ class RenderJob:
         # Copier records only the questions the template asks, so stale previous answers just go.
         data = {**self.previous, **self.data}
         worker = self._copy(source.src, dest, data, vcs_ref=source.vcs_ref)
-        _refuse_unknown(self.data, worker.template.questions_data, source.label)
+        check_answers(self.data, worker.template.questions_data, source.label)
         answers_path = dest / worker.answers_relpath
         if answers_path.is_file():  # the template writes Copier's answers file itself
             return parse_answers(answers_path.read_text(encoding="utf-8"), str(answers_path))
@@ -192,15 +180,6 @@ def _recorded_answers(worker: Any) -> dict[str, Any]:
         for key, details in worker.template.questions_data.items()
         if key in combined and key not in worker.answers.hidden and not details.get("secret")
     }
-
-
-def _refuse_unknown(data: dict[str, Any], questions: dict[str, Any], label: str) -> None:
-    unknown = sorted(set(data) - set(questions))
-    if unknown:
-        raise ScaffoldError(
-            f"The {label} does not ask {', '.join(map(repr, unknown))}.",
-            hint="Questions it asks: " + ", ".join(sorted(questions)) + ".",
-        )
 
 
 def _user_error(error: Exception) -> ScaffoldError:
