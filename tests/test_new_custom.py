@@ -128,7 +128,7 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path: Path) -> None:
     template = write_template(
         tmp_path / "tpl",
         {"a.txt": "a\n"},
-        config='_tasks:\n  - "sleep 60"\n',
+        config='_tasks:\n  - "touch task-started && exec sleep 60"\n',
     )
     work = tmp_path / "work"
     work.mkdir()
@@ -144,9 +144,10 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path: Path) -> None:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while not any(work.glob(".p.scaffold-*/p/a.txt")):  # rendered; the slow task is running
+    while not any(work.glob(".p.scaffold-*/p/task-started")):  # rendered; the slow task runs
         assert time.monotonic() < deadline and process.poll() is None, process.communicate()
         time.sleep(0.05)
+    time.sleep(0.2)  # past the shell's exec: Ctrl-C must reach `sleep` itself
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
