@@ -54,10 +54,12 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str
         assert needle in output, output
 
 
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=project, capture_output=True, text=True, check=True
-    ).stdout
+def git(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env
+    )
+    assert result.returncode == 0, f"git {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    return result.stdout
 
 
 @pytest.fixture(scope="session")

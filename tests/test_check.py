@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import assert_clean_failure, git, run_scaffold
-from update_fixtures import PROJECT_NAME, TemplateSets, new_project
+from update_fixtures import PROJECT_NAME, TemplateSets, new_project, notes_dir, variant
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,26 @@ def test_custom_template_without_tags_exits_2(tmp_path: Path) -> None:
     result = run_scaffold("check", project)
     assert result.returncode == 2
     assert_clean_failure(result, "no version tags")
+
+
+def test_fork_that_changed_files_without_a_new_version_is_outdated(
+    project: Path, sets: TemplateSets, tmp_path: Path
+) -> None:
+    fork = variant(sets.v1, tmp_path / "fork")  # still 1.0.0
+    (notes_dir(fork) / "legacy.md").write_text("Rewritten by the bootcamp.\n", encoding="utf-8")
+    result = run_scaffold("check", project, "--templates-dir", fork)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "notes/legacy.md" in result.stdout and "without a new version" in result.stdout
+    assert "scaffold update" in result.stdout
+
+
+def test_rewritten_render_history_exits_2(
+    project: Path, sets: TemplateSets, tmp_path: Path
+) -> None:
+    copy = tmp_path / PROJECT_NAME
+    shutil.copytree(project, copy, symlinks=True)
+    (copy / "README.md").write_text("mine\n", encoding="utf-8")
+    git(copy, "commit", "-qa", "--amend", "--no-edit")
+    result = run_scaffold("check", copy, "--templates-dir", sets.v1)
+    assert result.returncode == 2
+    assert_clean_failure(result, "history rewrite", "--base")

@@ -28,10 +28,12 @@ from update_fixtures import (
     edit_what_v2_changes,
     first_commit,
     new_project,
+    notes_dir,
     parents,
     read,
     snapshot,
     update,
+    variant,
 )
 
 
@@ -362,8 +364,8 @@ def test_dry_run_lists_everything_and_changes_nothing(project: Path, sets: Templ
 
     result = update(project, sets.v2, "--dry-run")
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = {tuple(line.split()) for line in result.stdout.splitlines()}
+    assert result.returncode == 1, result.stdout + result.stderr  # as the update would: conflicts
+    lines = {tuple(line.split()[:2]) for line in result.stdout.splitlines()}
     assert ("add", "notes/upgrading.md") in lines
     assert ("change", CI_WORKFLOW) in lines
     assert ("change", ".copier-answers.yml") in lines
@@ -372,6 +374,146 @@ def test_dry_run_lists_everything_and_changes_nothing(project: Path, sets: Templ
     assert not any("README.md" in line for line in lines)  # the user's edits are not changes
     assert "Nothing was changed." in result.stdout
     assert snapshot(project) == before  # worktree and .git, byte for byte
+
+
+def test_dry_run_shows_a_file_the_template_moves_as_moved(
+    project: Path, sets: TemplateSets, tmp_path: Path
+) -> None:
+    moved = variant(sets.v1, tmp_path / "moved", version="1.1.0")
+    (notes_dir(moved) / "workflow.md").rename(notes_dir(moved) / "how-we-work.md")
+    append(project / "notes" / "workflow.md", "My own rule: pair on hard bugs.\n")
+    git(project, "commit", "-qam", "my rule")
+
+    preview = update(project, moved, "--dry-run")
+
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "move      notes/workflow.md → notes/how-we-work.md" in preview.stdout
+    assert "remove" not in preview.stdout
+    result = update(project, moved)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "moved     notes/workflow.md → notes/how-we-work.md" in result.stdout
+    assert "My own rule" in read(project, "notes/how-we-work.md")
+
+
+def test_each_conflict_says_what_it_is_and_how_to_settle_it(
+    project: Path, sets: TemplateSets, tmp_path: Path
+) -> None:
+    v1 = variant(sets.v1, tmp_path / "v1-logo")
+    (notes_dir(v1) / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    v2 = variant(v1, tmp_path / "v2-logo", version="2.0.0")
+    (notes_dir(v2) / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)))
+    (notes_dir(v2) / "legacy.md").unlink()
+    fresh = new_project(tmp_path / "with-logo" / PROJECT_NAME, v1)
+    (fresh / "notes" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\nmy own logo\x00")
+    append(fresh / "notes" / "legacy.md", "Mine.\n")
+    git(fresh, "commit", "-qam", "my logo and notes")
+
+    result = update(fresh, v2)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    logo = lines.index(next(line for line in lines if line.startswith("  notes/logo.png")))
+    assert "binary" in lines[logo] and "no markers" in lines[logo]
+    assert "git checkout --ours -- notes/logo.png" in lines[logo + 1]
+    legacy = lines.index(next(line for line in lines if line.startswith("  notes/legacy.md")))
+    assert "the template deleted it" in lines[legacy]
+    assert "git add notes/legacy.md" in lines[legacy + 1]
+    assert "markers" not in "\n".join(lines[legacy:logo] + lines[logo + 2 :]).replace(
+        "no markers", ""
+    )  # only text conflicts get the markers explained: these two have none
+
+
+def test_corrupt_or_missing_version_is_refused(project: Path, sets: TemplateSets) -> None:
+    answers_file = project / ".copier-answers.yml"
+    original = read(project, ".copier-answers.yml")
+    for broken in (
+        original.replace("_scaffold_version: 1.0.0", "_scaffold_version: banana"),
+        original.replace("_scaffold_version: 1.0.0\n", ""),
+    ):
+        answers_file.write_text(broken, encoding="utf-8")
+        git(project, "commit", "-qam", "broken version")
+        before = snapshot(project)
+        result = update(project, sets.v2)
+        assert result.returncode == 2
+        assert_clean_failure(result, "not a version", "_scaffold_version")
+        assert snapshot(project) == before
+        checked = run_scaffold("check", project, "--templates-dir", sets.v2)
+        assert checked.returncode == 2
+        assert_clean_failure(checked, "not a version")
+
+
+def test_project_in_a_subdirectory_is_refused_the_same_way_by_check_and_update(
+    sets: TemplateSets, tmp_path: Path
+) -> None:
+    monorepo = tmp_path / "monorepo"
+    monorepo.mkdir()
+    git(monorepo, "init", "-q")
+    project = new_project(monorepo / "projects" / PROJECT_NAME, sets.v1, "--no-git")
+    git(monorepo, "add", "--all")
+    git(monorepo, "commit", "-qm", "add the project")
+    before = snapshot(monorepo)
+
+    checked = run_scaffold("check", project, "--templates-dir", sets.v2)
+    updated = update(project, sets.v2)
+
+    for result in (checked, updated):
+        assert result.returncode == 2
+        assert_clean_failure(result, "inside the larger git repository", "--adopt")
+    assert checked.stderr == updated.stderr
+    assert snapshot(monorepo) == before
+
+
+def test_no_git_project_is_adopted_then_updated(sets: TemplateSets, tmp_path: Path) -> None:
+    project = new_project(tmp_path / PROJECT_NAME, sets.v1, "--no-git")
+    outdated = run_scaffold("check", project, "--templates-dir", sets.v2)
+    assert outdated.returncode == 1 and "git init" in outdated.stdout, outdated.stdout
+    git(project, "init", "-q")
+    edit_like_a_student(project)  # the student's first commit holds the render and their edits
+    checked = run_scaffold("check", project, "--templates-dir", sets.v2)
+    assert checked.returncode == 1 and "scaffold update --adopt" in checked.stdout
+
+    other_version = update(project, sets.v2, "--adopt")
+    assert other_version.returncode == 2
+    assert_clean_failure(other_version, "1.0.0", "2.0.0", "--templates-dir")
+    preview = update(project, sets.v1, "--adopt", "--dry-run")
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "changed    README.md" in preview.stdout
+    assert "yours only src/review_sentiment/features.py" in preview.stdout
+    assert "removed    .pre-commit-config.yaml" in preview.stdout
+    assert git(project, "rev-list", "--count", "HEAD").strip() == "1"  # nothing recorded
+
+    adopted = update(project, sets.v1, "--adopt")
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    assert git(project, "status", "--porcelain") == ""
+    assert update(project, sets.v1, "--adopt").returncode == 2  # it has a base now
+    updated = update(project, sets.v2)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert sets.ci_fix in read(project, CI_WORKFLOW)
+    assert "TF-IDF is a strong baseline." in read(project, "README.md")
+    assert (project / "src" / PACKAGE / "features.py").is_file()
+    assert not (project / ".pre-commit-config.yaml").exists()
+
+
+def test_ctrl_c_at_a_question_says_nothing_was_changed(project: Path, sets: TemplateSets) -> None:
+    git(project, "status", "--porcelain")
+    before = snapshot(project)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
+        cwd=str(project),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 160),
+        env={**os.environ, "TERM": "xterm"},
+    )
+    child.expect("Who keeps the notes")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert "Interrupted: nothing was changed." in child.before
+    assert "Traceback" not in child.before
+    assert snapshot(project) == before
 
 
 # --- Custom templates -------------------------------------------------------------------------
@@ -424,6 +566,17 @@ def test_custom_git_template_updates_to_a_tag_and_copier_update_still_works(
     assert "Template version three." in read(project, "README.md")
     assert answers(project)["_commit"] == "v3"
     assert run_scaffold("check", project).returncode == 0
+
+    # Going back needs saying so.
+    before = snapshot(project)
+    back = update(project, None, "--vcs-ref", "v1")
+    assert back.returncode == 2
+    assert_clean_failure(back, "v3", "older v1", "--downgrade")
+    assert snapshot(project) == before
+    back = update(project, None, "--vcs-ref", "v2", "--downgrade")
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert answers(project)["_commit"] == "v2"
+    assert update(project, None).returncode == 0  # and forward again
 
     # Plain Copier still updates the project: its answers file is Copier's own.
     _commit_template_version(template, "Template version four.", "v4")

@@ -123,19 +123,47 @@ def update(
         typer.Option("--vcs-ref", help="Git templates: update to this tag, branch or commit."),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would change or conflict; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="List what would change or conflict, change nothing; exit as the update would.",
+        ),
     ] = False,
     trust: Annotated[
         bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
+    ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="COMMIT",
+            help="Merge from this render commit instead of the newest (to recover from a "
+            "rewritten history).",
+        ),
+    ] = None,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt",
+            help="For a project without render history: record the render of its answers as "
+            "the base, after showing how the project differs from it.",
+        ),
+    ] = False,
+    downgrade: Annotated[
+        bool,
+        typer.Option("--downgrade", help="Allow an older template version than the project's."),
     ] = False,
     templates_dir: TemplatesDir = None,
 ) -> None:
     """Merge the current template into the project, keeping your changes.
 
-    Exit status: 0 updated or up to date, 1 conflicts to resolve, 2 refused (nothing changed).
+    Exit status: 0 updated or up to date, 1 conflicts to resolve, 2 refused (nothing changed),
+    130 interrupted. With --dry-run: the status the update would have (0, 1 or 2).
     """
     from scaffold._commands import update as command
 
+    if base and adopt:
+        raise ScaffoldError("Give --base or --adopt, not both.", exit_code=2)
     code = command.run(
         command.UpdateJob(
             project=project,
@@ -146,6 +174,9 @@ def update(
             dry_run=dry_run,
             trust=trust,
             templates_dir=templates_dir,
+            base=base,
+            adopt=adopt,
+            downgrade=downgrade,
         )
     )
     raise typer.Exit(code)
@@ -179,8 +210,8 @@ def main() -> None:
         if error.hint:
             out.print(error.hint, highlight=False)
         raise SystemExit(error.exit_code) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a command's own handling: before it changed anything
         from scaffold.ui import console
 
-        console().print("[red]Interrupted.[/red]")
+        console().print("[red]Interrupted:[/red] nothing was changed.", highlight=False)
         raise SystemExit(130) from None

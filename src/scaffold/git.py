@@ -3,7 +3,8 @@
 The first commit of a project is the render exactly as the template produced it. `scaffold
 update` adds each later pristine render as a commit whose parent is the previous one, and merges
 it: so the base of every 3-way merge is in the project's own history, offline, on every clone.
-Render commits carry a trailer naming the template, which is how they are found again.
+Render commits carry trailers naming the template and the tree committed, which is how they are
+found again and proved pristine (see `scaffold.history`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import getpass
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from git import Repo
 
 RENDER_TRAILER = "Scaffold-Render"
+TREE_TRAILER = "Scaffold-Tree"
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,13 @@ def open_repo(path: Path) -> Repo:
         ) from error
 
 
-def render_message(source_label: str, template_label: str) -> str:
-    """A render commit's message; its trailer is how `scaffold update` finds it again."""
+def render_message(source_label: str, template_label: str, tree: str) -> str:
+    """A render commit's message. Its trailers are how `scaffold update` finds it again and
+    checks that a history rewrite has not changed its files since."""
     from scaffold import __version__
 
     subject = f"Render {source_label} with ml-scaffold {__version__}"
-    return f"{subject}\n\n{RENDER_TRAILER}: {template_label}\n"
+    return f"{subject}\n\n{RENDER_TRAILER}: {template_label}\n{TREE_TRAILER}: {tree}\n"
 
 
 class FirstCommit:
@@ -103,7 +107,11 @@ class FirstCommit:
             stderr=subprocess.PIPE,
         )
 
-    def commit(self, message: str, identity: Identity) -> None:
+    def commit(self, message: Callable[[str], str], identity: Identity) -> None:
+        """Commit every file; `message(tree)` is the commit message for the tree committed.
+
+        commit-tree rather than commit: no hook may change the files or the message.
+        """
         from git import Repo
 
         _, stderr = self._init.communicate()
@@ -111,8 +119,11 @@ class FirstCommit:
             raise ScaffoldError(f"git init failed: {stderr.decode(errors='replace').strip()}")
         repo = Repo(self.project)
         repo.git.add("--all")
+        tree = repo.git.write_tree()
+        text = message(tree)
         with repo.git.custom_environment(**identity.env()):
-            repo.git.commit("--quiet", "--no-verify", "-m", message)
+            commit = repo.git.commit_tree(tree, "-m", text)
+        repo.git.update_ref("-m", f"commit (initial): {text.splitlines()[0]}", "HEAD", commit)
 
     def abandon(self) -> None:
         """Stop `git init` if the render failed first (its directory is being removed)."""

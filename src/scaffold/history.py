@@ -1,94 +1,208 @@
-"""The project's render history: each pristine render is a commit, and updates merge them.
+"""The project's render history: which commit holds the template's pristine render to merge from.
 
-A render commit holds the files exactly as the template produced them and carries the
-`Scaffold-Render:` trailer. The first commit of a project is one. `scaffold update` makes the next
-with the previous render as its only parent and merges it into HEAD (it becomes the merge's
-second parent), so git's merge base of HEAD and a new render is the render the project last
-took: the 3-way merge needs nothing but the project's own history, offline, on any clone.
+A render commit holds the files exactly as the template produced them. Its message ends with two
+trailers: `Scaffold-Render:` names the template version, `Scaffold-Tree:` the tree (the files)
+ml-scaffold committed. The first commit of a project is one; `scaffold update` makes the next with
+the previous render as its parent and merges it into HEAD, so git's merge base of HEAD and a new
+render is the render the project last took.
 
-New objects go to a temporary object directory first (`RenderStage`) that borrows the project's
-objects. A dry run, an "already up to date" or a refusal after rendering leave `.git` exactly as
-it was; only a real update moves the objects in, just before merging.
+History rewrites keep a commit's message but may change its files: `git commit --amend` of the
+first commit, a fixup into it, `git pull --rebase` replaying a render commit on top of other work.
+Merging from such a commit would undo every change baked into it, so a render commit must prove it
+is pristine before it is used as a base: its tree must be the one its trailer records. Commits
+made before ml-scaffold recorded trees are checked as far as their metadata allows (parents that
+are renders, committed when authored); docs/updating.md says which rewrites that catches.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scaffold.answers import ANSWERS_FILE, Answers, parse_answers
 from scaffold.errors import ScaffoldError
-from scaffold.git import RENDER_TRAILER, Identity, status_entries
+from scaffold.git import RENDER_TRAILER, TREE_TRAILER
+from scaffold.versions import parse_version
 
 if TYPE_CHECKING:
     from git import Repo
+
+_FIELDS = ("%H", "%T", "%P", "%at", "%ct", "%s")
+_FORMAT = (
+    "%x1f".join(_FIELDS)
+    + f"%x1f%(trailers:key={RENDER_TRAILER},valueonly,separator=%x1e)"
+    + f"%x1f%(trailers:key={TREE_TRAILER},valueonly,separator=%x1e)"
+)
 
 
 @dataclass(frozen=True)
 class RenderCommit:
     sha: str
-    label: str  # the trailer's value, e.g. "nlp 1.0.0"
-
-
-@dataclass(frozen=True)
-class Change:
-    status: str  # "A"dded, "M"odified, "D"eleted, "T"ype changed
-    path: str
-
-
-@dataclass(frozen=True)
-class Conflict:
-    path: str
-    kind: str  # git status's two letters: UU, UD, DU, AA, ...
+    tree: str  # the commit's files as they are now
+    parents: tuple[str, ...]
+    subject: str
+    label: str  # the Scaffold-Render trailer, e.g. "nlp 1.0.0"
+    recorded_tree: str | None  # the Scaffold-Tree trailer; None before ml-scaffold 0.2.0
+    recommitted: bool  # committed later than authored: amended, rebased, cherry-picked
 
     @property
-    def description(self) -> str:
-        return _CONFLICT_KINDS.get(self.kind, "conflict")
+    def short(self) -> str:
+        return self.sha[:12]
+
+    @property
+    def version(self) -> str:
+        return self.label.rsplit(" ", 1)[-1]
+
+    @property
+    def described(self) -> str:
+        return f'{self.short} ("{self.subject}")'
+
+    def problem(self, renders: set[str]) -> str | None:
+        """Why this commit cannot be trusted as the template's pristine render, or None."""
+        if self.recorded_tree is not None:
+            if self.tree == self.recorded_tree:
+                return None
+            return (
+                "its files are not the ones ml-scaffold committed (the tree its "
+                f"{TREE_TRAILER} trailer records): a history rewrite changed them"
+            )
+        # Made by an ml-scaffold that did not record trees: judge by what a rewrite leaves.
+        foreign = [parent for parent in self.parents if parent not in renders]
+        if foreign:
+            return (
+                f"its parent {foreign[0][:12]} is not a render: a rebase (such as "
+                "`git pull --rebase`) replayed it on top of other work"
+            )
+        if self.recommitted:
+            return "it was committed again after it was made (an amend or a rebase)"
+        return None
 
 
-# `git status --porcelain` codes of unmerged paths, from the project's point of view.
-_CONFLICT_KINDS = {
-    "UU": "both changed",
-    "AA": "both added",
-    "UD": "you changed it, the template deleted it (your version is kept in the tree)",
-    "DU": "you deleted it, the template changed it (the template's version is in the tree)",
-    "AU": "added by you",
-    "UA": "added by the template",
-    "DD": "both deleted",
-}
+@dataclass(frozen=True)
+class Base:
+    """The render a new render is committed on top of, and merged from."""
+
+    commit: str
+    label: str
+    # The pristine tree is only recoverable, not in a commit of HEAD's history: a fresh root
+    # commit of this tree is recorded first (merged into HEAD, keeping HEAD's files).
+    restore_tree: str | None = None
+    restore_message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def needs_recording(self) -> bool:
+        return self.restore_tree is not None
 
 
-@dataclass
-class MergePreview:
-    tree: str
-    conflicts: list[str] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)  # HEAD -> merged tree, conflicts excluded
+def render_commits(repo: Repo, rev: str = "HEAD") -> list[RenderCommit]:
+    """Every render commit reachable from `rev`, newest first (a commit before its parents).
+
+    Renders are merged in as second parents, so first-parent history would miss them.
+    """
+    if not repo.head.is_valid():  # no commit yet
+        return []
+    out = repo.git.log(
+        "--topo-order", f"--grep=^{RENDER_TRAILER}:", "-z", f"--format={_FORMAT}", rev
+    )
+    commits = []
+    for record in out.split("\0"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) != 8:
+            continue
+        sha, tree, parents, authored, committed, subject, label, recorded = parts
+        label = label.split("\x1e")[0].strip()
+        if not label:  # --grep also matches the words outside a trailer
+            continue
+        recorded = recorded.split("\x1e")[0].strip() or None
+        commits.append(
+            RenderCommit(
+                sha=sha,
+                tree=tree,
+                parents=tuple(parents.split()),
+                subject=subject,
+                label=label,
+                recorded_tree=recorded,
+                recommitted=authored != committed,
+            )
+        )
+    return commits
 
 
 def last_render(repo: Repo) -> RenderCommit | None:
-    """The newest render commit reachable from HEAD, or None.
+    """The newest render commit reachable from HEAD, trusted or not (None: no history)."""
+    commits = render_commits(repo)
+    return commits[0] if commits else None
 
-    Renders are merged in as second parents, so first-parent history would miss them; topo
-    order lists a commit before its parents, and each render is the parent of the next.
+
+def find_base(repo: Repo) -> Base | None:
+    """The pristine render to merge from, or None when HEAD's history has no render commit.
+
+    Several renders can be "newest" (none an ancestor of another) when branches that each took
+    an update were merged, or after a rewritten render was worked around with `--base`. A
+    pristine one among them is safe to merge from (nothing of the user's is undone; at worst an
+    older base raises conflicts); when every newest render fails its proof, refuse.
     """
-    if not repo.head.is_valid():  # no commit yet
+    commits = render_commits(repo)
+    if not commits:
         return None
-    out = repo.git.log(
-        "--topo-order",
-        f"--grep=^{RENDER_TRAILER}:",
-        "-z",
-        f"--format=%H%x1f%(trailers:key={RENDER_TRAILER},valueonly,separator=%x1e)",
-        "HEAD",
-    )
-    for record in out.split("\0"):
-        sha, _, label = record.strip("\n").partition("\x1f")
-        if sha and label.strip():  # --grep also matches the words outside a trailer
-            return RenderCommit(sha, label.split("\x1e")[0].strip())
-    return None
+    renders = {commit.sha for commit in commits}
+    newest = _independent(repo, commits)
+    trusted = [commit for commit in newest if commit.problem(renders) is None]
+    if not trusted:
+        raise _rewritten_error(repo, newest[0], commits, renders)
+    trusted.sort(key=lambda commit: _version_key(commit.version), reverse=True)  # stable
+    chosen = trusted[0]
+    # A rewritten render whose pristine files came back as a render of their own (--base).
+    restored = {commit.tree for commit in commits if commit.problem(renders) is None}
+    notes = [
+        f"Note: the render commit {commit.described} is ignored: {commit.problem(renders)}."
+        for commit in newest
+        if commit not in trusted and commit.recorded_tree not in restored
+    ]
+    return Base(commit=chosen.sha, label=chosen.label, notes=notes)
+
+
+def named_base(repo: Repo, rev: str) -> Base:
+    """`scaffold update --base REV`: the render the user names as the base.
+
+    A commit with a recorded tree must match it, or have that tree still in the object store
+    (then it is restored). A commit without one (made by an older ml-scaffold, or not a render
+    at all) is taken at the user's word.
+    """
+    from git import BadName, GitCommandError
+
+    try:
+        sha = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}").strip()
+    except (GitCommandError, BadName) as error:
+        raise ScaffoldError(
+            f"--base {rev}: no such commit in this repository.", exit_code=2
+        ) from error
+    if answers_at(repo, sha) is None:
+        raise ScaffoldError(
+            f"--base {rev} ({sha[:12]}) has no readable {ANSWERS_FILE}: it is not a render.",
+            hint="Name a commit whose message has a `Scaffold-Render:` line "
+            f"(`git log --grep '^{RENDER_TRAILER}:' --all`).",
+            exit_code=2,
+        )
+    [commit] = render_commits(repo, f"{sha}^!") or [None]
+    message = repo.git.log("-1", "--format=%B", sha)
+    label = commit.label if commit else _answers_label(repo, sha)
+    tree = repo.git.rev_parse(f"{sha}^{{tree}}").strip()
+    if commit is not None and commit.recorded_tree not in (None, tree):
+        if not _has_object(repo, str(commit.recorded_tree)):
+            raise ScaffoldError(
+                f"--base {rev}: {commit.described} was rewritten and its pristine render is not "
+                "in this clone.",
+                hint="Name another render commit, or the original of this one "
+                "(another clone, the remote before your push, `git reflog`).",
+                exit_code=2,
+            )
+        return Base(sha, label, restore_tree=commit.recorded_tree, restore_message=message)
+    if _is_ancestor(repo, sha, "HEAD"):
+        return Base(sha, label)
+    # Not in HEAD's history (from the reflog or another branch): record a copy of its files.
+    return Base(sha, label, restore_tree=tree, restore_message=message)
 
 
 def answers_at(repo: Repo, rev: str) -> Answers | None:
@@ -102,169 +216,88 @@ def answers_at(repo: Repo, rev: str) -> Answers | None:
         return None
 
 
-class RenderStage:
-    """A temporary object store for turning a render directory into a commit, and previewing.
-
-    It is a throwaway bare repository whose objects fall back to the project's (git
-    alternates), so commits in it can have project commits as parents without copying them.
-    """
-
-    def __init__(self, repo: Repo) -> None:
-        from git import Git
-
-        self.repo = repo
-        self.project_objects = Path(repo.common_dir) / "objects"
-        self._root = Path(tempfile.mkdtemp(prefix="scaffold-stage-"))
-        self.git_dir = self._root / "stage.git"
-        self.objects = self.git_dir / "objects"
-        try:
-            # --template= : no hooks and no info/exclude (which would drop template files).
-            Git(str(self._root)).execute(
-                ["git", "init", "--quiet", "--bare", "--template=", str(self.git_dir)]
-            )
-            (self.objects / "info").mkdir(exist_ok=True)
-            (self.objects / "info" / "alternates").write_text(f"{self.project_objects}\n")
-        except BaseException:
-            shutil.rmtree(self._root, ignore_errors=True)
-            raise
-
-    def __enter__(self) -> RenderStage:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self._root, ignore_errors=True)
-
-    def commit_render(self, render_dir: Path, parent: str, message: str, who: Identity) -> str:
-        """Commit every file of `render_dir` (as `git add --all` sees them) on top of `parent`."""
-        from git import Git
-
-        stage = Git(str(render_dir))
-        base = ["git", f"--git-dir={self.git_dir}", f"--work-tree={render_dir}"]
-        stage.execute([*base, "add", "--all"])
-        tree = stage.execute([*base, "write-tree"])
-        return str(
-            stage.execute([*base, "commit-tree", tree, "-p", parent, "-m", message], env=who.env())
-        ).strip()
-
-    def project_git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
-        """Run git in the project, reading staged objects too and writing new ones here."""
-        status, out, err = self.repo.git.execute(
-            ["git", *args],
-            env={
-                "GIT_OBJECT_DIRECTORY": str(self.objects),
-                "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(self.project_objects),
-            },
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
-        )
-        if status not in ok_codes:
-            raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
-        return str(out)
-
-    def tree_of(self, rev: str) -> str:
-        return self.project_git("rev-parse", f"{rev}^{{tree}}").strip()
-
-    def changes(self, old: str, new: str, only: str | None = None) -> list[Change]:
-        args = ["diff-tree", "-r", "-z", "--no-renames", "--name-status"]
-        if only:
-            args.append(f"--diff-filter={only}")
-        return _parse_name_status(self.project_git(*args, old, new))
-
-    def preview_merge(self, commit: str) -> MergePreview:
-        """What merging `commit` into HEAD would do, without touching the worktree or index."""
-        out = self.project_git(
-            "merge-tree",
-            "--write-tree",
-            "--name-only",
-            "-z",
-            "--no-messages",
-            "HEAD",
-            commit,
-            ok_codes=(0, 1),  # 1: conflicts
-        )
-        tree, *conflicted = [part for part in out.split("\0") if part]
-        preview = MergePreview(tree=tree, conflicts=sorted(set(conflicted)))
-        clashes = set(preview.conflicts)
-        preview.changes = [c for c in self.changes("HEAD", tree) if c.path not in clashes]
-        return preview
-
-    def keep(self) -> None:
-        """Move the staged objects into the project (what git's own object quarantine does)."""
-        sources = [
-            path
-            for path in self.objects.rglob("*")
-            if path.is_file() and path.relative_to(self.objects).parts[0] != "info"
-        ]
-        sources.sort(key=lambda path: path.suffix == ".idx")  # a pack's index makes it visible
-        for source in sources:
-            target = self.project_objects / source.relative_to(self.objects)
-            if target.exists():
-                continue  # objects are named by their content: the same already
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"tmp_scaffold_{os.getpid()}_{target.name}")
-            shutil.copy2(source, partial)
-            os.replace(partial, target)
+def _answers_label(repo: Repo, sha: str) -> str:
+    answers = answers_at(repo, sha)
+    return answers.template_label if answers else sha[:12]
 
 
-@dataclass
-class MergeOutcome:
-    conflicts: list[Conflict]
-    uncommitted: str | None = None  # merged, but git could not commit it: its reason
-
-    @property
-    def clean(self) -> bool:
-        return not self.conflicts and self.uncommitted is None
+def _independent(repo: Repo, commits: list[RenderCommit]) -> list[RenderCommit]:
+    """The commits that are no ancestor of another, in their original (newest first) order."""
+    if len(commits) == 1:
+        return commits
+    keep = set(repo.git.merge_base("--independent", *(c.sha for c in commits)).split())
+    return [commit for commit in commits if commit.sha in keep]
 
 
-def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) -> MergeOutcome:
-    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state."""
-    env: dict[str, Any] = who.env() if who else {}
-    status, _, err = repo.git.execute(
-        [
-            "git",
-            "merge",
-            "--no-ff",  # always a merge commit: it names both versions, its 2nd parent the render
-            "--no-edit",
-            "--no-verify",  # the user's commit hooks judge their own commits, not this one
-            "--no-verify-signatures",  # render commits are unsigned
-            "--no-overwrite-ignore",  # an ignored file of the user's is not the merge's to replace
-            "-m",
-            message,
-            commit,
-        ],
-        env=env,
+def _version_key(version: str) -> tuple[int, object]:
+    parsed = parse_version(version)
+    return (1, parsed) if parsed is not None else (0, 0)
+
+
+def _is_ancestor(repo: Repo, ancestor: str, rev: str) -> bool:
+    status, _, _ = repo.git.execute(
+        ["git", "merge-base", "--is-ancestor", ancestor, rev],
         with_extended_output=True,
         with_exceptions=False,
     )
-    if status == 0:
-        return MergeOutcome(conflicts=[])
-    conflicts = unmerged_paths(repo)
-    if conflicts:
-        return MergeOutcome(conflicts=conflicts)
-    detail = str(err).strip()
-    if (Path(repo.git_dir) / "MERGE_HEAD").exists():  # merged; the commit failed (a gpg key?)
-        return MergeOutcome(conflicts=[], uncommitted=detail)
-    raise ScaffoldError(f"git merge refused: {detail}", exit_code=2)  # before touching anything
+    return status == 0
 
 
-def unmerged_paths(repo: Repo) -> list[Conflict]:
-    return [
-        Conflict(path=path, kind=code)
-        for code, path in status_entries(repo, untracked=False)
-        if code in _CONFLICT_KINDS
-    ]
-
-
-def _parse_name_status(out: str) -> list[Change]:
-    parts = [part for part in out.split("\0") if part]
-    return [Change(status=parts[i][0], path=parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
-
-
-def changes(repo: Repo, old: str, new: str) -> list[Change]:
-    """Files added, modified and deleted from commit `old` to commit `new`."""
-    out = repo.git.execute(
-        ["git", "diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new],
-        strip_newline_in_stdout=False,
+def _has_object(repo: Repo, sha: str) -> bool:
+    status, _, _ = repo.git.execute(
+        ["git", "cat-file", "-e", f"{sha}^{{tree}}"],
+        with_extended_output=True,
+        with_exceptions=False,
     )
-    return _parse_name_status(str(out))
+    return status == 0
+
+
+def _rewritten_error(
+    repo: Repo, commit: RenderCommit, commits: list[RenderCommit], renders: set[str]
+) -> ScaffoldError:
+    """Refuse, naming the commit and the reason, with the way back that this clone allows."""
+    problem = commit.problem(renders)
+    message = (
+        f"The render commit {commit.described} cannot be trusted as the template's pristine "
+        f"render: {problem}. Updating from it would undo every change of yours inside it, "
+        "so nothing was changed."
+    )
+    changed = _changed_files(repo, commit)
+    if changed:
+        shown = ", ".join(changed[:8]) + (
+            f" and {len(changed) - 8} more" if len(changed) > 8 else ""
+        )
+        message += f"\nFiles it changed from the render: {shown}."
+    ways = []
+    if commit.recorded_tree is not None and _has_object(repo, commit.recorded_tree):
+        ways.append(
+            f"`scaffold update --base {commit.short}`: the pristine render is still in this "
+            "clone; scaffold records it and updates from it."
+        )
+    older = [c for c in commits if c is not commit and c.problem(renders) is None]
+    if older:
+        ways.append(
+            f"`scaffold update --base {older[0].short}`: update from the older render "
+            f"{older[0].label}; nothing of yours is lost, but template changes you already "
+            "have may come back as conflicts."
+        )
+    ways.append(
+        "`scaffold update --base COMMIT` with the original render commit, from another clone, "
+        "the remote before the rewrite was pushed, or `git reflog`."
+    )
+    ways.append(
+        "`scaffold update --adopt` with the template set of the version the project has: "
+        "records a fresh render of the project's answers as the base (it shows the "
+        "differences first)."
+    )
+    hint = "To recover, one of:\n" + "\n".join(f"  - {way}" for way in ways)
+    hint += "\nSee 'If update went wrong' in ml-scaffold's docs/updating.md."
+    return ScaffoldError(message, hint=hint, exit_code=2)
+
+
+def _changed_files(repo: Repo, commit: RenderCommit) -> list[str]:
+    """Files a rewritten render commit changed, when the pristine tree is still here."""
+    if commit.recorded_tree is None or not _has_object(repo, commit.recorded_tree):
+        return []
+    out = repo.git.diff_tree("-r", "--name-only", "-z", commit.recorded_tree, commit.tree)
+    return [path for path in out.split("\0") if path]

@@ -6,6 +6,7 @@ place only once it is complete, so an error or Ctrl-C leaves nothing half-made b
 
 from __future__ import annotations
 
+import functools
 import getpass
 import shutil
 import tempfile
@@ -57,7 +58,7 @@ def run(job: NewJob) -> None:
         defaults=job.defaults or not interactive,
         trust=job.trust,
     )
-    render.check_data_keys()  # before anything is written
+    render.check_data()  # before anything is written
 
     staging_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=_nearest_dir(dest)))
     staged = staging_root / dest.name  # same name as DEST, for Copier's _folder_name
@@ -65,7 +66,7 @@ def run(job: NewJob) -> None:
     try:
         answers = render.render(staged)
         if first_commit:
-            message = git.render_message(source.label, answers.template_label)
+            message = functools.partial(git.render_message, source.label, answers.template_label)
             first_commit.commit(message, git.Identity.of_author(answers.values))
         _place(staged, dest)
     except KeyboardInterrupt:

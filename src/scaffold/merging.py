@@ -1,0 +1,324 @@
+"""Merging a new render into the project: its commit, a preview, the merge, and its conflicts.
+
+New objects go to a temporary object directory first (`RenderStage`) that borrows the project's
+objects. A dry run, an "already up to date" or a refusal after rendering leave `.git` exactly as
+it was; only a real update moves the objects in, just before merging.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scaffold.errors import ScaffoldError
+from scaffold.git import Identity
+
+if TYPE_CHECKING:
+    from git import Repo
+
+GitRunner = Callable[..., str]  # git(*args, ok_codes=...) -> stdout
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # "A"dded, "M"odified, "D"eleted, "T"ype changed, "R"enamed (moved)
+    path: str
+    old_path: str | None = None  # a move's source
+
+
+@dataclass(frozen=True)
+class Conflict:
+    path: str
+    kind: str  # one of _KINDS
+    detail: str = ""  # git's own sentence, for the kinds without a fixed one
+
+    @property
+    def description(self) -> str:
+        return _KINDS[self.kind][0] if self.kind != "other" else self.detail
+
+    @property
+    def has_markers(self) -> bool:
+        return self.kind in ("content", "both added")
+
+
+# What each kind of conflict is, in words, and how to settle it.
+_KINDS = {
+    "content": ("both changed lines here", "edit the conflict markers"),
+    "both added": ("you and the template both added this file", "edit the conflict markers"),
+    "binary": (
+        "binary file changed by both: no markers; your version is in the tree",
+        "keep yours with `git checkout --ours -- PATH`, or take the template's with "
+        "`git checkout --theirs -- PATH`, then `git add PATH`",
+    ),
+    "you deleted": (
+        "you deleted it, the template changed it (the template's version is in the tree)",
+        "`git rm PATH` to stay without it, or `git add PATH` to take it back",
+    ),
+    "template deleted": (
+        "you changed it, the template deleted it (your version is in the tree)",
+        "`git add PATH` to keep it, or `git rm PATH` to drop it",
+    ),
+    "moved": (
+        "moved on one side, deleted or moved elsewhere on the other: no markers",
+        "keep the path you want with `git add`, `git rm` the others",
+    ),
+    "other": ("", "see `git status`"),
+}
+
+
+@dataclass
+class MergePreview:
+    tree: str
+    conflicts: list[Conflict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # HEAD -> merged tree, conflicts excluded
+
+
+class RenderStage:
+    """A temporary object store for turning a render directory into a commit, and previewing.
+
+    It is a throwaway bare repository whose objects fall back to the project's (git
+    alternates), so commits in it can have project commits as parents without copying them.
+    """
+
+    def __init__(self, repo: Repo) -> None:
+        from git import Git
+
+        self.repo = repo
+        self.project_objects = Path(repo.common_dir) / "objects"
+        self._root = Path(tempfile.mkdtemp(prefix="scaffold-stage-"))
+        self.git_dir = self._root / "stage.git"
+        self.objects = self.git_dir / "objects"
+        try:
+            # --template= : no hooks and no info/exclude (which would drop template files).
+            Git(str(self._root)).execute(
+                ["git", "init", "--quiet", "--bare", "--template=", str(self.git_dir)]
+            )
+            (self.objects / "info").mkdir(exist_ok=True)
+            (self.objects / "info" / "alternates").write_text(f"{self.project_objects}\n")
+        except BaseException:
+            shutil.rmtree(self._root, ignore_errors=True)
+            raise
+
+    def __enter__(self) -> RenderStage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def write_tree(self, render_dir: Path) -> str:
+        """The tree of every file of `render_dir`, as `git add --all` sees them."""
+        from git import Git
+
+        stage = Git(str(render_dir))
+        base = ["git", f"--git-dir={self.git_dir}", f"--work-tree={render_dir}"]
+        stage.execute([*base, "add", "--all"])
+        return str(stage.execute([*base, "write-tree"])).strip()
+
+    def commit_tree(self, tree: str, parents: list[str], message: str, who: Identity | None) -> str:
+        """A commit of `tree` (by `who`, or by the user's git identity when None)."""
+        args = ["commit-tree", tree, *(arg for parent in parents for arg in ("-p", parent))]
+        return self.project_git(*args, "-m", message, env=who.env() if who else None).strip()
+
+    def project_git(
+        self, *args: str, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+    ) -> str:
+        """Run git in the project, reading staged objects too and writing new ones here."""
+        status, out, err = self.repo.git.execute(
+            ["git", *args],
+            env={
+                **(env or {}),
+                "GIT_OBJECT_DIRECTORY": str(self.objects),
+                "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(self.project_objects),
+            },
+            with_extended_output=True,
+            with_exceptions=False,
+            strip_newline_in_stdout=False,
+        )
+        if status not in ok_codes:
+            raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
+        return str(out)
+
+    def tree_of(self, rev: str) -> str:
+        return self.project_git("rev-parse", f"{rev}^{{tree}}").strip()
+
+    def changes(self, old: str, new: str, only: str | None = None) -> list[Change]:
+        return _changes(self.project_git, old, new, only)
+
+    def preview_merge(self, commit: str, head: str = "HEAD") -> MergePreview:
+        """What merging `commit` into `head` would do, without touching the worktree or index."""
+        tree, conflicts = _merge_tree(self.project_git, head, commit)
+        preview = MergePreview(tree=tree, conflicts=conflicts)
+        clashes = {conflict.path for conflict in conflicts}
+        preview.changes = [c for c in self.changes(head, tree) if c.path not in clashes]
+        return preview
+
+    def keep(self) -> None:
+        """Move the staged objects into the project (what git's own object quarantine does)."""
+        sources = [
+            path
+            for path in self.objects.rglob("*")
+            if path.is_file() and path.relative_to(self.objects).parts[0] != "info"
+        ]
+        sources.sort(key=lambda path: path.suffix == ".idx")  # a pack's index makes it visible
+        for source in sources:
+            target = self.project_objects / source.relative_to(self.objects)
+            if target.exists():
+                continue  # objects are named by their content: the same already
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"tmp_scaffold_{os.getpid()}_{target.name}")
+            shutil.copy2(source, partial)
+            os.replace(partial, target)
+
+
+@dataclass
+class MergeOutcome:
+    conflicts: list[Conflict]
+    uncommitted: str | None = None  # merged, but git could not commit it: its reason
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts and self.uncommitted is None
+
+
+def fast_forward(repo: Repo, commit: str) -> None:
+    """Move HEAD's branch to `commit`, a descendant with HEAD's own files (a recorded base)."""
+    repo.git.merge("--ff-only", "--quiet", commit)
+
+
+def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) -> MergeOutcome:
+    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state."""
+    # Described before merging, from the same trees git's merge will use.
+    _, expected = _merge_tree(_plain_git(repo), "HEAD", commit)
+    env: dict[str, Any] = who.env() if who else {}
+    status, _, err = repo.git.execute(
+        [
+            "git",
+            "merge",
+            "--no-ff",  # always a merge commit: it names both versions, its 2nd parent the render
+            "--no-edit",
+            "--no-verify",  # the user's commit hooks judge their own commits, not this one
+            "--no-verify-signatures",  # render commits are unsigned
+            "--no-overwrite-ignore",  # an ignored file of the user's is not the merge's to replace
+            "-m",
+            message,
+            commit,
+        ],
+        env=env,
+        with_extended_output=True,
+        with_exceptions=False,
+    )
+    if status == 0:
+        return MergeOutcome(conflicts=[])
+    unmerged = _unmerged_paths(repo)
+    if unmerged:
+        described = {conflict.path: conflict for conflict in expected}
+        return MergeOutcome(
+            conflicts=[
+                described.get(path, Conflict(path, "other", "conflict")) for path in unmerged
+            ]
+        )
+    detail = str(err).strip()
+    if (Path(repo.git_dir) / "MERGE_HEAD").exists():  # merged; the commit failed (a gpg key?)
+        return MergeOutcome(conflicts=[], uncommitted=detail)
+    raise ScaffoldError(f"git merge refused: {detail}", exit_code=2)  # before touching anything
+
+
+def how_to_settle(conflict: Conflict) -> str:
+    return _KINDS[conflict.kind][1].replace("PATH", _quoted(conflict.path))
+
+
+def changes(repo: Repo, old: str, new: str) -> list[Change]:
+    """Files added, modified, moved and deleted from commit `old` to commit `new`."""
+    return _changes(_plain_git(repo), old, new, None)
+
+
+# --- git's outputs, parsed ---------------------------------------------------------------------
+
+
+def _plain_git(repo: Repo) -> GitRunner:
+    """`git ARGS` in the project, with RenderStage.project_git's call shape."""
+
+    def run(*args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
+        status, out, err = repo.git.execute(
+            ["git", *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            strip_newline_in_stdout=False,
+        )
+        if status not in ok_codes:
+            raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
+        return str(out)
+
+    return run
+
+
+def _changes(git: GitRunner, old: str, new: str, only: str | None) -> list[Change]:
+    # -M: a file the merge moves (the template renamed it) is a move, not a removal and an add.
+    args = ["diff-tree", "-r", "-z", "--name-status"]
+    args += [f"--diff-filter={only}", "--no-renames"] if only else ["-M"]
+    parts = [part for part in git(*args, old, new).split("\0") if part]
+    result, index = [], 0
+    while index < len(parts):
+        status = parts[index][0]
+        if status in "RC":
+            result.append(Change("R", parts[index + 2], parts[index + 1]))
+            index += 3
+        else:
+            result.append(Change(status, parts[index + 1]))
+            index += 2
+    return result
+
+
+def _merge_tree(git: GitRunner, ours: str, theirs: str) -> tuple[str, list[Conflict]]:
+    """git merge-tree's merged tree and its conflicts, each with its kind."""
+    out = git(
+        "merge-tree", "--write-tree", "--name-only", "-z", "--messages", ours, theirs,
+        ok_codes=(0, 1),  # 1: conflicts
+    )  # fmt: skip
+    head, _, messages = out.partition("\0\0")
+    tree, *paths = [part for part in head.split("\0") if part]
+    kinds: dict[str, set[str]] = {path: set() for path in paths}
+    texts: dict[str, str] = {}
+    fields = messages.split("\0")
+    index = 0
+    while index < len(fields) and fields[index].isdigit():
+        count = int(fields[index])
+        involved = fields[index + 1 : index + 1 + count]
+        kind, text = fields[index + 1 + count], fields[index + 2 + count]
+        index += count + 3
+        for path in involved:
+            if path in kinds and kind.startswith("CONFLICT"):
+                kinds[path].add(kind)
+                texts.setdefault(path, text.strip())
+    return tree, [_classify(path, kinds[path], texts.get(path, ""), ours) for path in paths]
+
+
+def _classify(path: str, kinds: set[str], text: str, ours: str) -> Conflict:
+    if "CONFLICT (binary)" in kinds:
+        return Conflict(path, "binary")
+    if "CONFLICT (modify/delete)" in kinds:
+        deleted_by_us = f"deleted in {ours} " in text
+        return Conflict(path, "you deleted" if deleted_by_us else "template deleted")
+    if any("rename" in kind for kind in kinds):
+        return Conflict(path, "moved", text)
+    if "CONFLICT (contents)" in kinds:
+        return Conflict(path, "both added" if "(add/add)" in text else "content")
+    return Conflict(path, "other", text or "conflict")
+
+
+def _unmerged_paths(repo: Repo) -> list[str]:
+    out = repo.git.execute(
+        ["git", "diff", "--name-only", "--diff-filter=U", "-z"], strip_newline_in_stdout=False
+    )
+    return sorted({path for path in str(out).split("\0") if path})
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
