@@ -22,8 +22,8 @@ _NO = {"n", "no", "f", "false", "off", "0"}
 
 
 @functools.cache
-def layer_questions(config_path: Path) -> Questions:
-    """The questions a layer's copier.yml asks (not the ones never asked: `when: false`)."""
+def layer_config(config_path: Path) -> dict[str, Any]:
+    """A layer's whole copier.yml: settings (`_` keys) and questions, in file order."""
     where = f"The template layer {config_path.parent.name!r} ({config_path})"
     try:
         text = config_path.read_text(encoding="utf-8")
@@ -46,8 +46,13 @@ def layer_questions(config_path: Path) -> Questions:
         ) from error
     if not isinstance(config, dict):
         raise ScaffoldError(f"{config_path} should hold a mapping of questions.", exit_code=2)
+    return {str(key): value for key, value in config.items()}
+
+
+def layer_questions(config_path: Path) -> Questions:
+    """The questions a layer's copier.yml asks (not the ones never asked: `when: false`)."""
     questions = {}
-    for key, details in config.items():
+    for key, details in layer_config(config_path).items():
         details = details if isinstance(details, dict) else {"default": details}
         if not str(key).startswith("_") and details.get("when") is not False:
             questions[str(key)] = details

@@ -8,10 +8,12 @@ templates (a local path or a git URL) are one Copier template rendered as Copier
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scaffold import layers
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
 from scaffold.questions import Questions, check_answers, layer_questions
@@ -105,17 +107,31 @@ class RenderJob:
             raise _user_error(error) from error
 
     def _render_layers(self, source: BuiltinTemplate, dest: Path) -> Answers:
-        answers: dict[str, Any] = {}
         questions = source.questions()
         previous = {key: value for key, value in self.previous.items() if key in questions}
-        for layer in source.spec.layers:
-            data = {**source.spec.data, **previous, **answers, **self.data}
-            worker = self._copy(str(layer), dest, data, plain_directory=True)
-            answers.update(_recorded_answers(worker))
+        data = {**source.spec.data, **previous, **self.data}
+        try:
+            config = layers.merged_config(source.spec.layers)
+        except layers.NotMergeable:
+            answers = self._render_each_layer(source.spec.layers, dest, data)
+        else:  # one Copier run, however many layers
+            with tempfile.TemporaryDirectory(prefix="scaffold-view-") as scratch:
+                view = layers.build_view(source.spec.layers, config, Path(scratch))
+                answers = _recorded_answers(self._copy(str(view), dest, data, plain_directory=True))
         version = source.template_set.version
         result = Answers(values=answers, template=source.spec.name, version=version)
         result.write(dest)
         return result
+
+    def _render_each_layer(
+        self, stack: tuple[Path, ...], dest: Path, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """One Copier run per layer, each seeing the answers of the layers below as data."""
+        answers: dict[str, Any] = {}
+        for layer in stack:
+            worker = self._copy(str(layer), dest, {**data, **answers}, plain_directory=True)
+            answers.update(_recorded_answers(worker))
+        return answers
 
     def _render_custom(self, source: CustomTemplate, dest: Path) -> Answers:
         # Copier records only the questions the template asks, so stale previous answers just go.
@@ -148,6 +164,7 @@ class RenderJob:
             user_defaults=self.user_defaults,
             overwrite=True,  # layers never share a path; a rerender overwrites its own files
             quiet=True,
+            exclude=list(layers.JUNK),
             unsafe=self.trust,
             cleanup_on_error=False,  # the caller renders into a staging directory it removes
         )

@@ -80,14 +80,17 @@ def load_template_set(templates_dir: Path | str | None = None) -> TemplateSet:
         )
     try:
         catalog = _yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
-        base_layers = [root / name for name in catalog.get("base_layers", [])]
+        base_layers = list(catalog.get("base_layers", []))
         specializations = {
             name: Specialization(
                 name=name,
                 title=entry["title"],
                 description=entry["description"],
                 available=bool(entry.get("available", True)),
-                layers=tuple([*base_layers, root / name]),
+                # A stack of its own, bottom first; by default the base layers and its name.
+                layers=tuple(
+                    root / str(layer) for layer in entry.get("layers", [*base_layers, name])
+                ),
                 data=dict(entry.get("data") or {}),
             )
             for name, entry in (catalog.get("specializations") or {}).items()

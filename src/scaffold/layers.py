@@ -1,0 +1,103 @@
+"""A built-in template's layers seen as one Copier template, so they render in one Copier run.
+
+Every Copier run pays a fixed start (configuration, Jinja environment, answers); one run per
+layer would make `scaffold new` slower with each layer a specialization stacks. The merged view
+is a temporary template: its copier.yml holds the layers' settings and questions in layer order,
+its template/ folder every layer's files (copies: Copier refuses links that leave a template).
+
+The view is used only when it renders exactly what one run per layer would: every layer sets the
+same file-level settings (suffix, exclusions, Jinja options...), a question asked by two layers
+is the same question, and only the last layer has tasks (they run after every file exists).
+Otherwise `merged_config` says why not, and the layers render one run each.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from scaffold.questions import layer_config
+
+# Never part of a render, whatever installed the template: pip byte-compiles a wheel's .py
+# files, and Copier leaves its default exclusions off once `_subdirectory` is set.
+JUNK = ("__pycache__", "*.py[co]", ".DS_Store", "~*", ".git")
+_COPIER_FILES = ("copier.yml", "copier.yaml")
+_UNSET = object()
+
+
+class NotMergeable(Exception):
+    """The layers' settings differ in a way one Copier run could not honour."""
+
+
+def merged_config(layers: tuple[Path, ...]) -> dict[str, Any]:
+    """The copier.yml of the merged view, or NotMergeable with the reason."""
+    configs = [layer_config(layer / "copier.yml") for layer in layers]
+    merged: dict[str, Any] = {}
+    questions: dict[str, Any] = {}
+    for index, config in enumerate(configs):
+        for key, value in config.items():
+            if key == "_subdirectory":
+                _plain_subdirectory(value)
+            elif key == "_min_copier_version":
+                merged[key] = max(merged.get(key, value), value, key=_version_key)
+            elif key == "_tasks":
+                if index != len(configs) - 1:
+                    raise NotMergeable("a layer below the top one has tasks")
+                merged[key] = value
+            elif key.startswith("_"):
+                if any(other.get(key, _UNSET) != value for other in configs):
+                    raise NotMergeable(f"the layers set {key} differently")
+                merged[key] = value
+            elif questions.setdefault(key, value) != value:
+                raise NotMergeable(f"two layers ask {key!r} differently")
+    merged["_subdirectory"] = "template"
+    return {**merged, **questions}
+
+
+def build_view(layers: tuple[Path, ...], config: dict[str, Any], root: Path) -> Path:
+    """Write the merged view into `root`, an empty directory the caller removes."""
+    from scaffold import _yaml
+
+    (root / "copier.yml").write_text(_yaml.safe_dump(config), encoding="utf-8")
+    for layer in layers:
+        _copy_files(layer_files_root(layer), root / "template")
+    return root
+
+
+def layer_files_root(layer: Path) -> Path:
+    subdirectory = layer_config(layer / "copier.yml").get("_subdirectory") or ""
+    return layer / str(subdirectory)
+
+
+def is_junk(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in JUNK)
+
+
+def _copy_files(source: Path, target: Path) -> None:
+    top = True
+    for directory, subdirectories, names in os.walk(source):
+        subdirectories[:] = [name for name in subdirectories if not is_junk(name)]
+        relative = Path(directory).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            if is_junk(name) or (top and name in _COPIER_FILES):
+                continue
+            shutil.copy(Path(directory) / name, target / relative / name)  # keeps the mode
+        top = False
+
+
+def _plain_subdirectory(value: Any) -> None:
+    if not isinstance(value, str) or "{" in value:
+        raise NotMergeable("a layer's _subdirectory is computed from answers")
+
+
+def _version_key(version: Any) -> Any:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(str(version))
+    except InvalidVersion:
+        return Version("0")

@@ -1,0 +1,158 @@
+"""One Copier run for a whole layer stack: the merged view renders exactly what one run per
+layer renders, falls back to one run per layer when the layers' settings do not merge, and
+never lets compiled or cache files into a project."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO_ROOT, run_scaffold
+
+from scaffold import layers
+from scaffold.rendering import BuiltinTemplate, RenderJob
+from scaffold.templates import load_template_set
+
+ANSWERS = {"author_name": "Ada", "author_email": "ada@example.org"}
+
+
+def three_layer_set(root: Path) -> Path:
+    """The built-in set with NLP split into a stack of three: mlops, shared, nlp."""
+    shutil.copytree(REPO_ROOT / "templates", root)
+    shared = root / "shared"
+    (shared / "template" / "src" / "{{ package_name }}").mkdir(parents=True)
+    (shared / "copier.yml").write_text(
+        "_subdirectory: template\n_min_copier_version: '9.4'\n_templates_suffix: .jinja\n"
+        "shared_note:\n  type: str\n  help: A question of the middle layer\n  default: hello\n",
+        encoding="utf-8",
+    )
+    for name in ("plots.py", "evaluate.py.jinja"):
+        source = root / "nlp" / "template" / "src" / "{{ package_name }}" / name
+        source.rename(shared / "template" / "src" / "{{ package_name }}" / name)
+    (shared / "template" / "SHARED.md.jinja").write_text("{{ shared_note }} from the middle\n")
+    catalog_path = root / "catalog.yml"
+    catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    catalog["specializations"]["nlp"]["layers"] = ["mlops", "shared", "nlp"]
+    catalog_path.write_text(yaml.safe_dump(catalog, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def render(template_set: Path, dest: Path, monkeypatch: pytest.MonkeyPatch, merged: bool) -> Path:
+    with monkeypatch.context() as patch:
+        if not merged:
+
+            def refuse(stack: tuple[Path, ...]) -> dict:
+                raise layers.NotMergeable("forced: one run per layer")
+
+            patch.setattr(layers, "merged_config", refuse)
+        loaded = load_template_set(template_set)
+        job = RenderJob(BuiltinTemplate(loaded.get("nlp"), loaded), data=ANSWERS, defaults=True)
+        job.render(dest)
+    return dest
+
+
+def same_tree(left: Path, right: Path) -> bool:
+    comparison = filecmp.dircmp(left, right)
+    pending = [comparison]
+    while pending:
+        current = pending.pop()
+        if current.left_only or current.right_only or current.funny_files:
+            return False
+        _, mismatch, errors = filecmp.cmpfiles(
+            current.left, current.right, current.common_files, shallow=False
+        )
+        if mismatch or errors:
+            return False
+        pending.extend(current.subdirs.values())
+    return True
+
+
+@pytest.mark.parametrize("stack", ["built-in two layers", "three layers"])
+def test_merged_view_renders_what_one_run_per_layer_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack: str
+) -> None:
+    template_set = REPO_ROOT / "templates"
+    if stack == "three layers":
+        template_set = three_layer_set(tmp_path / "set")
+    merged = render(template_set, tmp_path / "merged" / "proj", monkeypatch, merged=True)
+    each = render(template_set, tmp_path / "each" / "proj", monkeypatch, merged=False)
+    assert same_tree(merged, each)
+    assert (merged / "src" / "proj" / "plots.py").is_file()
+    if stack == "three layers":
+        assert (merged / "SHARED.md").read_text() == "hello from the middle\n"
+        assert (
+            yaml.safe_load((merged / ".copier-answers.yml").read_text())["shared_note"] == "hello"
+        )
+
+
+def test_new_renders_a_three_layer_stack(tmp_path: Path) -> None:
+    template_set = three_layer_set(tmp_path / "set")
+    result = run_scaffold(
+        "new", tmp_path / "p", "-t", "nlp", "--defaults", "--data", "shared_note=hi",
+        "--templates-dir", template_set,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p" / "SHARED.md").read_text() == "hi from the middle\n"
+    assert (tmp_path / "p" / "src" / "p" / "evaluate.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("exclude", "_exclude"),
+        ("suffix", "_templates_suffix"),
+        ("tasks", "tasks"),
+        ("question", "'license'"),
+    ],
+)
+def test_layers_that_do_not_merge_render_one_run_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, reason: str
+) -> None:
+    template_set = three_layer_set(tmp_path / "set")
+    shared = template_set / "shared"
+    config = shared / "copier.yml"
+    text = config.read_text(encoding="utf-8")
+    if change == "exclude":  # the middle layer drops its own notes, and only its own
+        (shared / "template" / "NOTES.md").write_text("internal\n")
+        config.write_text(text + "_exclude: ['NOTES.md', 'README.md']\n")
+    elif change == "suffix":
+        (shared / "template" / "SHARED.md.jinja").rename(shared / "template" / "SHARED.md.tmpl")
+        config.write_text(text.replace(".jinja", ".tmpl"))
+    elif change == "tasks":
+        config.write_text(text + "_tasks: ['touch from-the-middle-layer']\n")
+    else:
+        config.write_text(text + "license:\n  type: str\n  default: MIT\n")
+    with pytest.raises(layers.NotMergeable, match=reason):
+        layers.merged_config(load_template_set(template_set).get("nlp").layers)
+
+    if change == "tasks":
+        return  # tasks need --trust: the fallback's rendering is the same as for the others
+    dest = render(template_set, tmp_path / "out" / "proj", monkeypatch, merged=True)
+    assert (dest / "SHARED.md").read_text() == "hello from the middle\n"
+    assert (dest / "README.md").is_file()  # another layer's file, not excluded by this one
+    assert not (dest / "NOTES.md").exists()
+
+
+def test_compiled_and_cache_files_never_reach_a_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As pip leaves them next to a wheel's .py template files: both rendering paths drop them."""
+    template_set = three_layer_set(tmp_path / "set")
+    for layer in ("mlops", "shared", "nlp"):
+        package = template_set / layer / "template" / "src" / "{{ package_name }}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__pycache__").mkdir(exist_ok=True)
+        (package / "__pycache__" / "plots.cpython-311.pyc").write_bytes(b"\x00compiled")
+        (package / "stale.pyc").write_bytes(b"\x00compiled")
+        (template_set / layer / "template" / ".DS_Store").write_bytes(b"\x00")
+    for merged in (True, False):
+        dest = render(template_set, tmp_path / f"out-{merged}" / "proj", monkeypatch, merged)
+        junk = [
+            path
+            for path in dest.rglob("*")
+            if path.name in ("__pycache__", ".DS_Store") or path.suffix in (".pyc", ".pyo")
+        ]
+        assert junk == [], (merged, junk)
