@@ -1,0 +1,248 @@
+"""The NLP project's demo page in headless Chromium, used as a person would use it.
+
+The project is installed the way its Dockerfile installs it, `pip install ".[serve]"` (not
+editable), so the page's files must come from the built wheel. It trains, serves on 127.0.0.1,
+and Playwright drives Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it):
+examples, typing, the keyboard, the button, a refused input and a server that went away.
+Slow: a virtual environment, an install and a training run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from project_env import ProjectEnv
+
+pytestmark = pytest.mark.slow
+PACKAGE = "review_sentiment"
+# Headless in a closed network: no sandbox (CI runs as root), no GPU, none of Chromium's own
+# calls home. Playwright gives the browser a fresh profile directory.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+BARS = "Probability of each label"
+
+
+@pytest.fixture(scope="module")
+def env(nlp_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
+    project = tmp_path_factory.mktemp("demo") / "review-sentiment"
+    shutil.copytree(nlp_default, project, symlinks=True)
+    venv = project.parent / f"{project.name}-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = ProjectEnv(project, venv, PACKAGE)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    env.run(*pip, "--disable-pip-version-check", ".[serve]", timeout=1800)
+    env.command("train")
+    return env
+
+
+@pytest.fixture(scope="module")
+def url(env: ProjectEnv) -> Iterator[str]:
+    with env.serving() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "Chromium is not installed; these tests need Debian's: "
+            "apt-get install -y --no-install-recommends chromium (.ci/run does it).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path_factory.mktemp("chromium-profile"),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        yield context
+        context.close()
+
+
+class Watched:
+    """A page, and what went wrong on it that no test asked for."""
+
+    def __init__(self, context: BrowserContext, base_url: str) -> None:
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        self.predict_calls = 0
+        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        self.page.on("request", lambda request: self._request(request.url, base_url))
+        self.page.on("response", self._response)
+
+    def _request(self, address: str, base_url: str) -> None:
+        if not address.startswith((f"{base_url}/", "data:")):
+            self.problems.append(f"request outside the app: {address}")
+        if address == f"{base_url}/predict":
+            self.predict_calls += 1
+
+    def _response(self, response) -> None:
+        # /predict may answer 422 on purpose; every file of the page must be there.
+        if response.status >= 400 and not response.url.endswith("/predict"):
+            self.problems.append(f"{response.status} for {response.url}")
+
+
+@pytest.fixture
+def watched(browser: BrowserContext, url: str) -> Iterator[Watched]:
+    watched = Watched(browser, url)
+    watched.page.goto(f"{url}/")
+    yield watched
+    watched.page.close()
+    assert not watched.problems
+
+
+@pytest.fixture
+def page(watched: Watched) -> Page:
+    return watched.page
+
+
+def bars(page: Page) -> dict[str, float]:
+    """{label: percent} as the page's score bars show them."""
+    rows = page.get_by_role("list", name=BARS).get_by_role("listitem")
+    shown = {}
+    for row in rows.all():
+        label = row.locator(".score-label").inner_text()
+        shown[label] = float(row.locator(".score-value").inner_text().rstrip("%"))
+    return shown
+
+
+def expect_prediction(page: Page, text: str, label: str) -> None:
+    """The result shows `label` for `text`, with a bar for each label, the largest first."""
+    result = page.locator("#demo-result")
+    expect(result.locator(".echo")).to_have_text(text)
+    expect(result.locator(".verdict-label")).to_have_text(label)
+    shown = bars(page)
+    assert set(shown) == {"negative", "positive"}
+    assert list(shown)[0] == label and shown[label] > 50
+    assert sum(shown.values()) == pytest.approx(100, abs=0.2)
+    expect(result.locator(".verdict-score")).to_have_text(f"{shown[label]:.1f}% probability")
+    expect(page.get_by_role("alert")).to_be_hidden()
+
+
+def test_the_wheel_carries_the_page(env: ProjectEnv) -> None:
+    python = str(env.venv / "bin" / "python")
+    where = env.run(python, "-c", f"import {PACKAGE}.demo as d; print(d.STATIC_DIR)")
+    static = Path(where.stdout.strip())
+    assert static.is_relative_to(env.venv), static  # installed, not read from src/
+    assert (static.parent / "page.html").is_file()
+    assert {p.name for p in static.iterdir()} >= {"demo.js", "demo.css", "widget.js"}
+
+
+def test_page_shows_the_projects_title_and_description(page: Page) -> None:
+    expect(page).to_have_title("review-sentiment")
+    expect(page.get_by_role("heading", level=1)).to_have_text("review-sentiment")
+    expect(page.locator(".lead")).to_contain_text("A text classification project")
+    expect(page.get_by_role("link", name="API docs")).to_have_attribute("href", "docs")
+
+
+def test_an_example_is_one_click_from_a_prediction(page: Page) -> None:
+    example = "Cold food, rude staff, and we waited an hour."
+    page.get_by_role("button", name=example).click()
+
+    expect(page.get_by_label("Text to classify")).to_have_value(example)
+    expect_prediction(page, example, "negative")
+
+
+def test_typed_text_submits_with_enter_ctrl_enter_and_the_button(watched: Watched) -> None:
+    page = watched.page
+    box = page.get_by_label("Text to classify")
+    # Record the loading state as it changes: the answer comes too fast to catch otherwise.
+    page.evaluate(
+        """() => {
+          window.busyStates = [];
+          const result = document.getElementById("demo-result");
+          new MutationObserver(() => busyStates.push(result.getAttribute("aria-busy")))
+            .observe(result, { attributes: true, attributeFilter: ["aria-busy"] });
+        }"""
+    )
+
+    box.click()
+    page.keyboard.type("What a wonderful, heartfelt film.")
+    page.keyboard.press("Enter")
+    expect_prediction(page, "What a wonderful, heartfelt film.", "positive")
+    expect(box).to_have_value("What a wonderful, heartfelt film.")  # Enter sent, added no line
+    assert page.evaluate("busyStates") == ["true", "false"]
+
+    calls = watched.predict_calls
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("Still thinking about it.")
+    expect(box).to_have_value("What a wonderful, heartfelt film.\nStill thinking about it.")
+    assert watched.predict_calls == calls  # a new line, not a submission
+
+    box.fill("Terrible service and cold food.")
+    page.keyboard.press("Control+Enter")
+    expect_prediction(page, "Terrible service and cold food.", "negative")
+
+    box.fill("Absolutely loved it, would buy again.")
+    page.get_by_role("button", name="Classify").click()
+    expect_prediction(page, "Absolutely loved it, would buy again.", "positive")
+
+
+def test_keyboard_alone_reaches_the_button_and_the_examples(page: Page) -> None:
+    page.get_by_label("Text to classify").fill("Broke in a day. Awful.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Classify")).to_be_focused()
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, outline  # focus is visible
+    page.keyboard.press("Enter")
+    expect_prediction(page, "Broke in a day. Awful.", "negative")
+
+    page.keyboard.press("Tab")
+    example = "The battery lasts two full days and the screen is gorgeous."
+    expect(page.get_by_role("button", name=example)).to_be_focused()
+    page.keyboard.press("Space")
+    expect_prediction(page, example, "positive")
+
+
+def test_a_refused_input_shows_the_servers_message(page: Page) -> None:
+    box = page.get_by_label("Text to classify")
+    box.fill("   ")
+    box.press("Enter")
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("Input not accepted. Give a non-empty text to classify.")
+    expect(page.get_by_role("list", name=BARS)).to_have_count(0)
+
+    box.fill("Lovely staff.")
+    box.press("Enter")
+    expect_prediction(page, "Lovely staff.", "positive")
+
+
+def test_a_server_that_went_away_is_a_readable_message(
+    env: ProjectEnv, browser: BrowserContext
+) -> None:
+    with env.serving() as short_lived:
+        watched = Watched(browser, short_lived)
+        page = watched.page
+        page.goto(f"{short_lived}/")
+        expect(page.get_by_role("button", name="Classify")).to_be_visible()
+    # The server has stopped; the page is still open.
+    box = page.get_by_label("Text to classify")
+    box.fill("Is anyone there?")
+    box.press("Enter")
+
+    expect(page.get_by_role("alert")).to_have_text(
+        f"Could not reach the server. Check that `{PACKAGE} serve` is still running, "
+        "then try again."
+    )
+    page.close()
+    assert not watched.problems
