@@ -37,3 +37,9 @@ def test_installed_wheel_renders_from_its_own_templates(tmp_path: Path) -> None:
     answers = (tmp_path / "proj" / ".copier-answers.yml").read_text(encoding="utf-8")
     assert "site-packages" not in answers and str(tmp_path) not in answers
     assert (tmp_path / "proj" / "data" / "sample" / "train.csv").is_file()
+    # pip byte-compiled the template's plain .py files in the wheel; none of that is rendered.
+    assert list((site / "scaffold" / "templates").rglob("*.pyc")), "pip compiled nothing?"
+    junk = [
+        p for p in (tmp_path / "proj").rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"
+    ]
+    assert junk == []

@@ -144,7 +144,7 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path: Path) -> None:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while not any(work.glob(".p.scaffold-*/p/task-started")):  # rendered; the slow task runs
+    while not any(work.glob(".scaffold-staging-*/p/task-started")):  # rendered; the slow task runs
         assert time.monotonic() < deadline and process.poll() is None, process.communicate()
         time.sleep(0.05)
     time.sleep(0.2)  # past the shell's exec: Ctrl-C must reach `sleep` itself

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -10,13 +11,13 @@ import pexpect
 import yaml
 
 
-def spawn(*args: str) -> pexpect.spawn:
+def spawn(*args: str, columns: int = 160) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "scaffold", *args],
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 160),
+        dimensions=(40, columns),
         env={**os.environ, "TERM": "xterm"},
     )
     return child
@@ -40,7 +41,9 @@ def test_pick_nlp_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> N
     child.send("\r")  # default: the folder's name
     child.expect("Python package name")
     child.send("\x15" + "9lives\r")  # clear the default, type an invalid name
-    child.expect("not a valid package name")
+    child.expect("Use lowercase letters, digits and _, starting with a letter.")
+    child.send("\x15" + "email\r")  # a standard-library module: its imports would break
+    child.expect("A standard-library module has that name: pick another.")
     child.send("\x15" + "good_pkg\r")
     answer_remaining_with_enter(child)
     assert child.exitstatus == 0
@@ -59,3 +62,51 @@ def test_ctrl_c_at_a_question_leaves_nothing(tmp_path: Path) -> None:
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_questions_and_messages_fit_an_80_column_terminal(tmp_path: Path) -> None:
+    """Help texts and validation messages are shown on one line each: nothing cut off."""
+    child = spawn("new", str(tmp_path / "proj"), "-t", "nlp", columns=80)
+    child.expect("Project name")
+    child.send("\r")
+    child.expect("Python package name [(]a lowercase identifier; also the project's command[)]")
+    child.send("\x15" + "numpy\r")
+    child.expect("The project imports a package of that name: pick another.")
+    child.send("\x15" + "fine_name\r")
+    child.expect("One-line description")
+    child.send("\r")
+    child.expect("Author name")
+    child.send("\r")
+    child.expect("Author email")
+    child.send("\x15" + "not-an-address\r")
+    child.expect("Not an email address [(]like name@example.org[)].")
+    child.send("\x15" + "me@example.org\r")
+    child.expect("License")
+    child.send("\r")
+    child.expect("Python version for CI and Docker [(]the package supports 3.10 and newer[)]")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_or_sighup_while_questions_wait_leaves_nothing(tmp_path: Path) -> None:
+    for signal_number in (signal.SIGTERM, signal.SIGHUP):
+        child = spawn("new", str(tmp_path / "proj"), "-t", "nlp")
+        child.expect("Project name")
+        child.kill(signal_number)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 128 + signal_number, (signal_number, child.before)
+        assert "Interrupted: nothing was written." in child.before
+        assert list(tmp_path.iterdir()) == []  # no DEST, no staging directory
+
+
+def test_help_texts_fit_on_one_terminal_line() -> None:
+    """Every question of every layer: the prompt ("🎤 " + help) fits in 80 columns."""
+    from conftest import REPO_ROOT
+
+    for config in (REPO_ROOT / "templates").glob("*/copier.yml"):
+        for key, question in yaml.safe_load(config.read_text(encoding="utf-8")).items():
+            if isinstance(question, dict) and question.get("when") is not False:
+                assert len(str(question.get("help", key))) <= 76, (config, key)

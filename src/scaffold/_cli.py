@@ -5,13 +5,16 @@ Command modules are imported inside each command so `scaffold --help` stays fast
 
 from __future__ import annotations
 
+import functools
+import signal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from scaffold import __version__
-from scaffold.errors import ScaffoldError
+from scaffold.errors import ScaffoldError, interrupted, stop_on_signal
 
 app = typer.Typer(
     help="Start, hand out and keep up to date machine-learning portfolio projects.",
@@ -37,6 +40,19 @@ DataFile = Annotated[
     Path | None,
     typer.Option("--data-file", metavar="FILE", help="Answers from a YAML mapping."),
 ]
+
+
+def _interruptible(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Ctrl-C in a command that changes nothing: say so (typer would exit 130 silently)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise interrupted("Interrupted: nothing was changed.") from None
+
+    return wrapper
 
 
 def _version(value: bool) -> None:
@@ -101,6 +117,7 @@ def new(
 
 
 @app.command("list")
+@_interruptible
 def list_(templates_dir: TemplatesDir = None) -> None:
     """List the templates of the template set, with its version."""
     from scaffold._commands import list as command
@@ -183,6 +200,7 @@ def update(
 
 
 @app.command()
+@_interruptible
 def check(
     project: Annotated[
         Path | None, typer.Argument(help="The project (default: the current directory).")
@@ -200,18 +218,31 @@ def check(
 
 def main() -> None:
     """Entry point: user mistakes become one message and an exit code, never a traceback."""
+    for name in ("SIGTERM", "SIGHUP"):  # cleanups run as for Ctrl-C
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop_on_signal)
     try:
         app()
     except ScaffoldError as error:
-        from scaffold.ui import console
+        _fail(error.message, error.hint, error.exit_code)
+    except KeyboardInterrupt:  # outside a command's own handling
+        error = interrupted("Interrupted: nothing was changed.")
+        _fail(error.message, None, error.exit_code)
+    except OSError as error:  # a path or a program scaffold relied on failed
+        where = f" ({error.filename})" if error.filename else ""
+        _fail(f"{error.strerror or error}{where}", None, 1)
+    except Exception as error:
+        if type(error).__module__.split(".")[0] != "git":
+            raise  # a bug: the traceback is what a report needs
+        detail = str(getattr(error, "stderr", "") or error).strip()
+        _fail(f"git failed: {detail}", None, 1)
 
-        out = console()
-        out.print(f"[red]Error:[/red] {error.message}", highlight=False)
-        if error.hint:
-            out.print(error.hint, highlight=False)
-        raise SystemExit(error.exit_code) from None
-    except KeyboardInterrupt:  # outside a command's own handling: before it changed anything
-        from scaffold.ui import console
 
-        console().print("[red]Interrupted:[/red] nothing was changed.", highlight=False)
-        raise SystemExit(130) from None
+def _fail(message: str, hint: str | None, exit_code: int) -> NoReturn:
+    from scaffold.ui import console
+
+    out = console()
+    out.print(f"[red]Error:[/red] {message}", highlight=False, markup=True)
+    if hint:
+        out.print(hint, highlight=False, markup=False)
+    raise SystemExit(exit_code) from None

@@ -7,11 +7,16 @@ templates (a local path or a git URL) are one Copier template rendered as Copier
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from scaffold import layers
 from scaffold.answers import Answers, parse_answers
@@ -21,7 +26,8 @@ from scaffold.questions import Questions, check_answers, layer_questions
 if TYPE_CHECKING:
     from scaffold.templates import Specialization, TemplateSet
 
-_URL_PATTERN = re.compile(r"^(\w+://|git@|gh:|gl:)|\.git$|\.bundle$")
+_URL_PATTERN = re.compile(r"^([\w+.-]+://|git@|gh:|gl:)|\.git$|\.bundle$")
+_FILE_URL = re.compile(r"^(git\+)?file://")
 
 
 @dataclass(frozen=True)
@@ -60,13 +66,26 @@ def resolve_template(name: str, template_set: TemplateSet, vcs_ref: str | None) 
         if vcs_ref:
             raise ScaffoldError("--vcs-ref applies to git templates, not built-in ones.")
         return BuiltinTemplate(template_set.get(name), template_set)
-    path = Path(name).expanduser()
-    if _URL_PATTERN.search(name):
+    if _FILE_URL.match(name):  # a local repository named as a URL: Copier takes its path
+        name = unquote(_FILE_URL.sub("", name))
+    elif _URL_PATTERN.search(name):
         return CustomTemplate(name, vcs_ref)
+    path = Path(name).expanduser()
     if path.is_dir():
         if not any((path / f).is_file() for f in ("copier.yml", "copier.yaml")):
             raise ScaffoldError(f"{path} is a directory but not a Copier template (no copier.yml).")
+        if vcs_ref and not (path / ".git").exists():
+            raise ScaffoldError(
+                f"--vcs-ref {vcs_ref}: {path} is not a git repository, so it has no refs.",
+                hint="Drop --vcs-ref to use the directory as it is, or name a git template.",
+            )
         return CustomTemplate(str(path.resolve()), vcs_ref)
+    if os.sep in name or name.startswith((".", "~")) or path.exists():
+        raise ScaffoldError(
+            f"No template at {path.absolute()}: "
+            + ("it is not a directory." if path.exists() else "no such directory."),
+            hint="Built-in templates: " + ", ".join(template_set.available_names()) + ".",
+        )
     template_set.get(name)  # raises, listing the valid names
     raise AssertionError("unreachable")
 
@@ -90,15 +109,25 @@ class RenderJob:
             return  # checked after rendering, once Copier has fetched the template
         check_answers(self.data, self.source.questions(), self.source.label)
 
+    def ask(self, dest: Path) -> None:
+        """Ask the template's questions now, writing nothing (Copier's pretend mode); the render
+        that follows takes these answers as given. `dest` is where the project will go."""
+        answers = self._guarded(lambda: self._answers(dest, pretend=True))
+        self.data, self.defaults = {**self.data, **answers}, True
+
     def render(self, dest: Path) -> Answers:
         """Render into `dest` (created if missing) and write the answers file.
 
         Call `check_data` first to refuse bad answers before anything is staged.
         """
+        return self._guarded(lambda: self._render(dest))
+
+    def _guarded(self, action: Any) -> Any:
         try:
-            if isinstance(self.source, BuiltinTemplate):
-                return self._render_layers(self.source, dest)
-            return self._render_custom(self.source, dest)
+            if self.defaults:  # nothing is asked
+                return action()
+            with _validation_messages_that_fit():
+                return action()
         except KeyboardInterrupt:
             raise
         except ScaffoldError:
@@ -106,47 +135,65 @@ class RenderJob:
         except Exception as error:  # Copier's errors: turn the ones users cause into messages
             raise _user_error(error) from error
 
-    def _render_layers(self, source: BuiltinTemplate, dest: Path) -> Answers:
-        questions = source.questions()
-        previous = {key: value for key, value in self.previous.items() if key in questions}
-        data = {**source.spec.data, **previous, **self.data}
-        try:
-            config = layers.merged_config(source.spec.layers)
-        except layers.NotMergeable:
-            answers = self._render_each_layer(source.spec.layers, dest, data)
-        else:  # one Copier run, however many layers
-            with tempfile.TemporaryDirectory(prefix="scaffold-view-") as scratch:
-                view = layers.build_view(source.spec.layers, config, Path(scratch))
-                answers = _recorded_answers(self._copy(str(view), dest, data, plain_directory=True))
-        version = source.template_set.version
-        result = Answers(values=answers, template=source.spec.name, version=version)
-        result.write(dest)
-        return result
-
-    def _render_each_layer(
-        self, stack: tuple[Path, ...], dest: Path, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """One Copier run per layer, each seeing the answers of the layers below as data."""
-        answers: dict[str, Any] = {}
-        for layer in stack:
-            worker = self._copy(str(layer), dest, {**data, **answers}, plain_directory=True)
-            answers.update(_recorded_answers(worker))
-        return answers
-
-    def _render_custom(self, source: CustomTemplate, dest: Path) -> Answers:
-        # Copier records only the questions the template asks, so stale previous answers just go.
-        data = {**self.previous, **self.data}
-        worker = self._copy(source.src, dest, data, vcs_ref=source.vcs_ref)
-        check_answers(self.data, worker.template.questions_data, source.label)
+    def _render(self, dest: Path) -> Answers:
+        source = self.source
+        if isinstance(source, BuiltinTemplate):
+            values = self._answers(dest)
+            version = source.template_set.version
+            result = Answers(values=values, template=source.spec.name, version=version)
+            result.write(dest)
+            return result
+        worker = self._run_custom(source, dest)
         answers_path = dest / worker.answers_relpath
         if answers_path.is_file():  # the template writes Copier's answers file itself
             return parse_answers(answers_path.read_text(encoding="utf-8"), str(answers_path))
         # Without it neither scaffold nor Copier could update the project later: write one.
-        result = Answers(
-            values=_recorded_answers(worker), src_path=source.src, commit=worker.template.commit
-        )
+        values = _recorded_answers(worker)
+        result = Answers(values=values, src_path=source.src, commit=worker.template.commit)
         result.write(dest)
         return result
+
+    def _answers(self, dest: Path, pretend: bool = False) -> dict[str, Any]:
+        """Run the template (writing nothing if `pretend`) and return the answers: the ones a
+        project records, or with `pretend` every one the render will need again."""
+        if isinstance(self.source, BuiltinTemplate):
+            return self._run_layers(self.source, dest, pretend)
+        worker = self._run_custom(self.source, dest, pretend)
+        return _recorded_answers(worker, with_secrets=pretend)
+
+    def _run_layers(self, source: BuiltinTemplate, dest: Path, pretend: bool) -> dict[str, Any]:
+        questions = source.questions()
+        previous = {key: value for key, value in self.previous.items() if key in questions}
+        # The standard library's module names: the package_name validator refuses them.
+        environment = {"stdlib_modules": sorted(sys.stdlib_module_names)}
+        data = {**source.spec.data, **environment, **previous, **self.data}
+        try:
+            config = layers.merged_config(source.spec.layers)
+        except layers.NotMergeable:
+            return self._run_each_layer(source.spec.layers, dest, data, pretend)
+        with tempfile.TemporaryDirectory(prefix="scaffold-view-") as scratch:  # one Copier run
+            view = layers.build_view(source.spec.layers, config, Path(scratch))
+            worker = self._copy(str(view), dest, data, plain_directory=True, pretend=pretend)
+            return _recorded_answers(worker, with_secrets=pretend)
+
+    def _run_each_layer(
+        self, stack: tuple[Path, ...], dest: Path, data: dict[str, Any], pretend: bool
+    ) -> dict[str, Any]:
+        """One Copier run per layer, each seeing the answers of the layers below as data."""
+        answers: dict[str, Any] = {}
+        for layer in stack:
+            worker = self._copy(
+                str(layer), dest, {**data, **answers}, plain_directory=True, pretend=pretend
+            )
+            answers.update(_recorded_answers(worker, with_secrets=pretend))
+        return answers
+
+    def _run_custom(self, source: CustomTemplate, dest: Path, pretend: bool = False) -> Any:
+        # Copier records only the questions the template asks, so stale previous answers just go.
+        data = {**self.previous, **self.data}
+        worker = self._copy(source.src, dest, data, vcs_ref=source.vcs_ref, pretend=pretend)
+        check_answers(self.data, worker.template.questions_data, source.label)
+        return worker
 
     def _copy(
         self,
@@ -155,6 +202,7 @@ class RenderJob:
         data: dict[str, Any],
         vcs_ref: str | None = None,
         plain_directory: bool = False,
+        pretend: bool = False,
     ) -> Any:
         from copier import run_copy  # slow import: only when rendering
 
@@ -166,6 +214,7 @@ class RenderJob:
             quiet=True,
             exclude=list(layers.JUNK),
             unsafe=self.trust,
+            pretend=pretend,
             cleanup_on_error=False,  # the caller renders into a staging directory it removes
         )
         worker_class = _worker_class() if plain_directory else None
@@ -180,6 +229,32 @@ class RenderJob:
         return worker
 
 
+@contextlib.contextmanager
+def _validation_messages_that_fit() -> Iterator[None]:
+    """While Copier prompts, show a validator's message without Copier's "Validation error for
+    question 'x': " prefix: the terminal shows it on one line, where the prefix would push the
+    message itself past the edge (the question is on screen right above it anyway)."""
+    try:
+        from copier._user_data import Question
+    except ImportError:
+        yield
+        return
+    original = Question.validate_answer
+
+    def validate_answer(question: Any, answer: Any) -> None:
+        try:
+            original(question, answer)
+        except ValueError as error:
+            prefix = f"Validation error for question '{question.var_name}': "
+            raise ValueError(str(error).removeprefix(prefix)) from None
+
+    Question.validate_answer = validate_answer
+    try:
+        yield
+    finally:
+        Question.validate_answer = original
+
+
 def _worker_class() -> Any:
     """Copier's Worker, if this Copier still caches the template's VCS the way we expect."""
     try:
@@ -190,12 +265,15 @@ def _worker_class() -> Any:
     return Worker if "vcs" in vars(Template) else None
 
 
-def _recorded_answers(worker: Any) -> dict[str, Any]:
+def _recorded_answers(worker: Any, with_secrets: bool = False) -> dict[str, Any]:
+    """The answers of the questions asked (not hidden ones; secret ones only if asked for)."""
     combined = worker.answers.combined
     return {
         key: combined[key]
         for key, details in worker.template.questions_data.items()
-        if key in combined and key not in worker.answers.hidden and not details.get("secret")
+        if key in combined
+        and key not in worker.answers.hidden
+        and (with_secrets or not details.get("secret"))
     }
 
 
@@ -215,10 +293,12 @@ def _user_error(error: Exception) -> ScaffoldError:
             hint="Read the template first; if you trust it, re-run with --trust.",
         )
     if isinstance(error, ProcessExecutionError):
-        detail = (error.stderr or "").strip().splitlines()
+        lines = [line.strip() for line in (error.stderr or "").splitlines() if line.strip()]
+        said = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines[-1:]
         return ScaffoldError(
-            "Could not fetch the template with git: " + (detail[-1] if detail else str(error)),
-            hint="Check the URL and --vcs-ref (only package registries are reachable offline).",
+            "Could not fetch the template with git:\n  " + ("\n  ".join(said) or str(error)),
+            hint="Check the URL and --vcs-ref, and that this machine can reach that host "
+            "(a private repository also needs your git credentials).",
         )
     if isinstance(error, TemplateError):
         where = ""

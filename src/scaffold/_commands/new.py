@@ -1,23 +1,25 @@
 """`scaffold new`: render a template into a new git repository whose first commit is the render.
 
-Everything is rendered and committed in a hidden staging directory beside DEST and moved into
-place only once it is complete, so an error or Ctrl-C leaves nothing half-made behind.
+The questions are asked before anything exists on disk. Everything is then rendered and committed
+in a hidden staging directory on DEST's filesystem and moved into place only once it is complete
+(see `scaffold.placing`), so an error, Ctrl-C, SIGTERM or SIGHUP leaves nothing half-made behind.
 """
 
 from __future__ import annotations
 
 import functools
 import getpass
+import shlex
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from scaffold import git
-from scaffold.errors import ScaffoldError
+from scaffold import git, placing
+from scaffold.answers import Answers
+from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, resolve_template
 from scaffold.templates import load_template_set
 from scaffold.ui import is_interactive, read_data
@@ -40,15 +42,19 @@ class NewJob:
 def run(job: NewJob) -> None:
     data = read_data(job.data, job.data_file)
     interactive = is_interactive()
-    if not interactive and not job.defaults and not data:
-        raise ScaffoldError(
-            "scaffold new asks questions, but there is no terminal to answer them.",
-            hint="Pass --defaults, or answers with --data KEY=VALUE / --data-file FILE.",
-        )
+    if not interactive:
+        _refuse_missing_flags(job, data)
     template_set = load_template_set(job.templates_dir)
-    template_name = job.template or _ask_template(template_set, interactive)
+    template_name = job.template or _ask_template(template_set)
     source = resolve_template(template_name, template_set, job.vcs_ref)
-    dest = _check_dest(job.dest or _ask_dest(interactive), job.force, job.use_git)
+    dest = _check_dest(job.dest or _ask_dest(), job.force, job.use_git)
+    if job.use_git and shutil.which("git") is None:
+        raise ScaffoldError(
+            "git is not installed (or not on PATH): scaffold new makes the project a git "
+            "repository whose first commit is the template's render.",
+            hint="Install git, or pass --no-git (then `scaffold update` needs "
+            "`scaffold update --adopt` once the project is a git repository).",
+        )
 
     render = RenderJob(
         source=source,
@@ -59,32 +65,71 @@ def run(job: NewJob) -> None:
         trust=job.trust,
     )
     render.check_data()  # before anything is written
-
-    staging_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=_nearest_dir(dest)))
-    staged = staging_root / dest.name  # same name as DEST, for Copier's _folder_name
-    first_commit = git.FirstCommit(staged) if job.use_git else None
     try:
+        if interactive:
+            render.ask(dest)  # the questions, before anything exists on disk
+        answers = _render_into(dest, render, source, job.use_git)
+    except KeyboardInterrupt:
+        raise interrupted("Interrupted: nothing was written.") from None
+    except OSError as error:
+        raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
+    _print_next_steps(dest, answers.values, source)
+    if job.use_git and not git.identity_defaults():
+        _print_identity_note(git.Identity.of_author(answers.values))
+
+
+def _render_into(dest: Path, render: RenderJob, source: Any, use_git: bool) -> Answers:
+    """Render, commit and place: in a staging directory that is gone afterwards, whatever
+    happens (SIGTERM and SIGHUP arrive as KeyboardInterrupt, see _cli.main)."""
+    from git import GitCommandError
+
+    root = placing.staging_root(dest)
+    staged = root / dest.name  # same name as DEST, for Copier's _folder_name
+    first_commit = None
+    try:
+        if use_git:
+            first_commit = git.FirstCommit(staged)
         answers = render.render(staged)
         if first_commit:
             message = functools.partial(git.render_message, source.label, answers.template_label)
             first_commit.commit(message, git.Identity.of_author(answers.values))
-        _place(staged, dest)
-    except KeyboardInterrupt:
-        raise ScaffoldError("Interrupted: nothing was written.", exit_code=130) from None
+        placing.place(staged, dest, set_aside=root / "replaced")
+        return answers
+    except GitCommandError as error:
+        if error.status in (-2, 130):  # git itself took the Ctrl-C
+            raise KeyboardInterrupt from error
+        detail = str(error.stderr or "").strip() or str(error)
+        raise ScaffoldError(f"git failed while making the first commit: {detail}") from error
     finally:
         if first_commit:
             first_commit.abandon()
-        shutil.rmtree(staging_root, ignore_errors=True)
-
-    _print_next_steps(dest, answers.values, source)
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def _ask_template(template_set: Any, interactive: bool) -> str:
-    if not interactive:
+def _refuse_missing_flags(job: NewJob, data: dict[str, Any]) -> None:
+    """Without a terminal nothing can be asked: name every missing flag in one message."""
+    missing = []
+    if job.dest is None:
+        missing.append("DEST (the directory to create)")
+    if job.template is None:
+        missing.append("--template NAME")
+    if not job.defaults and not data:
+        missing.append("--defaults (or answers with --data KEY=VALUE / --data-file FILE)")
+    if missing:
         raise ScaffoldError(
-            "Which template? Without a terminal, name it with --template.",
-            hint="Built-in templates: " + ", ".join(template_set.available_names()) + ".",
+            "scaffold new asks questions, but there is no terminal to answer them. Give "
+            + "; ".join(missing)
+            + ".",
+            hint="For example: scaffold new my-project --template nlp --defaults",
         )
+
+
+def _reason(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{reason} ({error.filename})" if error.filename else reason
+
+
+def _ask_template(template_set: Any) -> str:
     import questionary
 
     choices = [
@@ -99,9 +144,7 @@ def _ask_template(template_set: Any, interactive: bool) -> str:
     return str(answer)
 
 
-def _ask_dest(interactive: bool) -> Path:
-    if not interactive:
-        raise ScaffoldError("Where should the project go? Give DEST: `scaffold new my-project`.")
+def _ask_dest() -> Path:
     import questionary
 
     answer = questionary.text(
@@ -112,6 +155,13 @@ def _ask_dest(interactive: bool) -> Path:
 
 def _check_dest(dest: Path, force: bool, use_git: bool) -> Path:
     dest = dest.expanduser().absolute()
+    try:
+        return _usable_dest(dest, force, use_git)
+    except OSError as error:  # a name too long, a parent that cannot be read...
+        raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
+
+
+def _usable_dest(dest: Path, force: bool, use_git: bool) -> Path:
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"{dest} exists and is not a directory.")
     if dest.is_dir() and any(dest.iterdir()):
@@ -127,30 +177,6 @@ def _check_dest(dest: Path, force: bool, use_git: bool) -> Path:
                 hint="Render into a new directory, or pass --no-git as well.",
             )
     return dest
-
-
-def _nearest_dir(dest: Path) -> Path:
-    """Stage beside DEST (same filesystem, so the final move is a rename)."""
-    parent = dest.parent
-    while not parent.is_dir():
-        parent = parent.parent
-    return parent
-
-
-def _place(staged: Path, dest: Path) -> None:
-    if not dest.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(dest)
-        return
-    # DEST exists (empty, or --force): move entries, so DEST itself (maybe the cwd) stays put.
-    for entry in staged.iterdir():
-        target = dest / entry.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.copytree(entry, target, dirs_exist_ok=True, symlinks=True)
-        else:
-            if target.exists() or target.is_symlink():
-                target.unlink()
-            entry.rename(target)
 
 
 def _author_defaults() -> dict[str, str]:
@@ -171,10 +197,21 @@ def _print_next_steps(dest: Path, values: dict[str, Any], source: Any) -> None:
         shown = dest
     typer.echo("Next steps:", err=True)
     for step in (
-        f"cd {shown}",
+        f"cd {shlex.quote(str(shown))}",
         'python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"',
         "pytest",
         f"{package} train && {package} report",
         f"{package} serve",
     ):
         typer.echo(f"  {step}", err=True)
+
+
+def _print_identity_note(author: git.Identity) -> None:
+    who = f"{author.name} <{author.email}>" if author.email else f"{author.name} (no email)"
+    typer.echo(
+        f"Note: git has no user.name/user.email here, so the first commit is by the project's "
+        f"author answers: {who}. Set yours for the next commits with\n"
+        '  git config --global user.name "Your Name"\n'
+        "  git config --global user.email you@example.com",
+        err=True,
+    )

@@ -23,7 +23,7 @@ import typer
 
 from scaffold import git, history, merging
 from scaffold.answers import Answers
-from scaffold.errors import ScaffoldError
+from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
 from scaffold.rendering import BuiltinTemplate, CustomTemplate, RenderJob, TemplateSource
 from scaffold.templates import load_template_set
@@ -87,7 +87,7 @@ def run(job: UpdateJob) -> int:
         detail = str(error.stderr or error).strip()
         raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
     except KeyboardInterrupt:
-        raise ScaffoldError(state.interrupted(), exit_code=130) from None
+        raise interrupted(state.interrupted()) from None
 
 
 @dataclass
