@@ -65,6 +65,8 @@ def test_template_changes_come_in_and_user_edits_stay(project: Path, sets: Templ
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "nlp template 1.0.0 → 2.0.0" in result.stdout
+    assert "What changed in the nlp template since 1.0.0:" in result.stdout
+    assert "The CI workflow pins its actions." in result.stdout  # the 2.0.0 release notes
     # The template's changes: a fixed CI line, a new file (with a new question's default),
     # a deleted file, a changed line.
     assert sets.ci_fix in read(project, CI_WORKFLOW)
@@ -139,6 +141,8 @@ def test_second_update_merges_from_the_last_render(project: Path, sets: Template
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "nlp template 2.0.0 → 3.0.0" in result.stdout
+    assert "Release tags are named vX.Y.Z." in result.stdout
+    assert "The CI workflow pins its actions." not in result.stdout  # 2.0.0's notes: had them
     workflow_text = read(project, "notes/workflow.md")
     assert "Run `tox` before you push." in workflow_text
     assert LINE_CHANGED_IN_V2[1] not in workflow_text

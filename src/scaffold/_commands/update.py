@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from scaffold import git, history, merging
+from scaffold import changelog, git, history, merging
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -174,6 +174,7 @@ def _update(job: UpdateJob, state: _State) -> int:
         if job.dry_run:
             preview = stage.preview_merge(commit, head)
             _print_preview(preview, versions, in_the_way, base)
+            _print_release_notes(render.source, versions)
             if in_the_way:
                 return REFUSED
             return CONFLICTS if preview.conflicts else UPDATED
@@ -191,7 +192,9 @@ def _update(job: UpdateJob, state: _State) -> int:
         typer.echo(f"Recorded the pristine {base.label} render as the base ({parent[:12]}).")
     message = _merge_message(versions, commit, old, new)
     outcome = merging.merge_render(repo, commit, message, merger)
-    return _report(outcome, repo, root, versions, commit, undo=state.head[:12])
+    code = _report(outcome, repo, root, versions, commit, undo=state.head[:12])
+    _print_release_notes(render.source, versions)
+    return code
 
 
 def _refuse_unless_quiet(repo: Repo, project: Path) -> None:
@@ -333,6 +336,18 @@ def _print_preview(
     for path in in_the_way:
         typer.echo(f"  {'refuse':<9} {path} (an ignored file of yours is where it adds one)")
     typer.echo("Nothing was changed.")
+
+
+def _print_release_notes(source: TemplateSource, versions: Versions) -> None:
+    """What changed for users between the two versions, from the template set's changelog."""
+    if not isinstance(source, BuiltinTemplate):
+        return
+    sections = changelog.notes_between(source.template_set.root, versions.before, versions.after)
+    if not sections:
+        return
+    typer.echo(f"\nWhat changed in the {versions.what} since {versions.before}:")
+    for version, notes in sections:
+        typer.echo(f"\n{version}\n" + "\n".join(f"  {line}" for line in notes.splitlines()))
 
 
 def _report(
