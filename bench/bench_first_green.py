@@ -138,7 +138,8 @@ def main() -> None:
         for name, spec in catalog["specializations"].items()
         if spec.get("available") and args.only in (None, name)
     }
-    print(f"median of {args.runs} runs after a warm-up run; {versions()}\n")
+    print(f"median of {args.runs} runs after a warm-up run; {versions()}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f}\n")
     for name, spec in specs.items():
         item = (spec.get("data", {}).get("spec_example_inputs") or ["hello"])[0]
         runs: dict[str, list[dict[str, float]]] = {"uv": [], "pip": []}
@@ -153,6 +154,7 @@ def main() -> None:
                     runs[tool].append(times)
                 print(f"  {name} run {index} {tool}: {sum(times.values()):.1f} s", file=sys.stderr)
         report(name, runs)
+    print(f"load average at end: {os.getloadavg()[0]:.1f} (the machine's other work slows both)")
 
 
 def report(name: str, runs: dict[str, list[dict[str, float]]]) -> None:
