@@ -197,3 +197,21 @@ def test_missing_parents_are_created(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (dest / "pyproject.toml").is_file()
     assert sorted(p.name for p in (tmp_path / "cohort" / "2026").iterdir()) == ["ada"]
+
+
+def test_next_steps_lead_with_uv_as_the_readme_does(tmp_path: Path) -> None:
+    result = run_scaffold("new", tmp_path / "proj", "-t", "nlp", "--defaults")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.split("Next steps")[1].splitlines()
+    steps = [line.strip() for line in lines[2:6]]  # after the heading and `cd DEST`
+    assert steps == [
+        "uv sync",
+        "uv run pytest",
+        "uv run proj train && uv run proj report",
+        "uv run proj serve",
+    ]
+    assert 'pip install -e ".[dev]"' in lines[6]  # the way without uv comes after
+    readme = (tmp_path / "proj" / "README.md").read_text(encoding="utf-8")
+    for command in ("uv sync", "uv run pytest", "uv run proj train", "uv run proj serve"):
+        assert command in readme, command
+    assert 'pip install -e ".[dev]"' in readme

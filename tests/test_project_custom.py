@@ -1,7 +1,9 @@
 """The NLP project with every answer changed, installed with the transformer extra.
 
 GitLab CI, no Docker, MLflow tracking, Apache-2.0, a quoted project name; the transformer path
-trains offline on a tiny model built from a config. Slow: minutes.
+trains offline on a tiny model built from a config. Installed with `uv pip install`, which takes
+pip's constraints file (`uv sync` cannot), so torch comes from the machine's local wheel.
+Slow: a minute or two.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ TORCH = "torch==2.13.0"
 def env(nlp_custom: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
     project = tmp_path_factory.mktemp("custom") / "quote-me"
     shutil.copytree(nlp_custom, project, symlinks=True)
-    return ProjectEnv.install(project, PACKAGE, "dev,transformer", pre_install=(TORCH,))
+    return ProjectEnv.uv_pip(project, PACKAGE, (TORCH, "-e", ".[dev,transformer]"))
 
 
 def test_its_whole_suite_passes_with_no_skips(env: ProjectEnv) -> None:

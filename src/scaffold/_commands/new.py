@@ -195,15 +195,20 @@ def _print_next_steps(dest: Path, values: dict[str, Any], source: Any) -> None:
         shown = dest.relative_to(Path.cwd())
     except ValueError:
         shown = dest
-    typer.echo("Next steps:", err=True)
+    typer.echo("Next steps (with uv, https://docs.astral.sh/uv/):", err=True)
     for step in (
         f"cd {shlex.quote(str(shown))}",
-        'python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"',
-        "pytest",
-        f"{package} train && {package} report",
-        f"{package} serve",
+        "uv sync",
+        "uv run pytest",
+        f"uv run {package} train && uv run {package} report",
+        f"uv run {package} serve",
     ):
         typer.echo(f"  {step}", err=True)
+    typer.echo(
+        'Without uv: python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]",'
+        " then the same commands without `uv run`.",
+        err=True,
+    )
 
 
 def _print_identity_note(author: git.Identity) -> None:
