@@ -85,7 +85,7 @@ def _failure(status: int, output: str) -> RemoteFailure:
     # --porcelain push: "!\tlocal:remote\t[rejected] (non-fast-forward)" per refused ref.
     refused = [line for line in lines if line.startswith("!")]
     said = [line for line in lines if line.startswith(("fatal:", "error:", "remote:"))]
-    words = said or refused or lines[-1:] or [f"git exited with {status}"]
+    words = [*refused, *said] or lines[-1:] or [f"git exited with {status}"]
     detail = "; ".join(dict.fromkeys(words))  # in order, each once
     rejected = bool(refused) or any(
         marker in output for marker in ("[rejected]", "[remote rejected]", "hook declined")

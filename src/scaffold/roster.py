@@ -237,8 +237,9 @@ def _student_id(member: Member) -> str | None:
 
 
 def _team_entries(members: list[tuple[Member, str | None, str | None]]) -> list[Entry]:
-    """One entry per team, its members in roster order. A team with a refused row waits for
-    that row to be fixed: its project is made once, with every member."""
+    """One entry per team, its members in roster order; team names that make the same folder
+    name ("Team Rocket", "team rocket") are one team, called as on its first row. A team with a
+    refused row waits for that row to be fixed: its project is made once, with every member."""
     teams: dict[str, Entry] = {}
     entries: list[Entry] = []
     for member, team, problem in members:
@@ -255,13 +256,6 @@ def _team_entries(members: list[tuple[Member, str | None, str | None]]) -> list[
                 id=slugify(team) or None, name=team, members=[], lines=[], team=team
             )
             entries.append(entry)
-        elif entry.name != team:
-            entries.append(
-                Entry(id=None, name=member.name, members=[member], lines=[member.line], team=team,
-                      problem=f"the team {team!r} and {entry.name!r} ({entry.where}) would share "
-                      "a folder: spell a team the same way on every row")
-            )  # fmt: skip
-            continue
         entry.members.append(member)
         entry.lines.append(member.line)
     for member, team, problem in members:  # hold back the teams of refused rows
@@ -277,11 +271,16 @@ def _refuse_unusable_ids(entries: list[Entry], reserved: set[str] | frozenset[st
             continue
         what = "team" if entry.team is not None else "id"
         if entry.id is None:
-            entry.problem = (
-                f"the {'team name' if entry.team is not None else 'name'} {entry.name!r} gives "
-                "no folder name in ASCII letters or digits: add an id column"
-                + (" (or a team name with some)" if entry.team is not None else "")
-            )
+            if entry.team is not None:
+                entry.problem = (
+                    f"the team name {entry.name!r} gives no folder name in ASCII letters or "
+                    "digits: rename the team"
+                )
+            else:
+                entry.problem = (
+                    f"the name {entry.name!r} gives no folder name in ASCII letters or digits: "
+                    "add an id column"
+                )
             continue
         problem = id_problem(entry.id)
         if problem:

@@ -45,10 +45,11 @@ def advance(bar: Progress) -> None:
 
 
 def stdout() -> Console:
-    """Tables go to stdout, as wide as needed when it is not a terminal (logs, files)."""
+    """Tables go to stdout; when it is not a terminal (a log, a file) each row stays on one
+    line, however long, so that it can be searched."""
     from rich.console import Console
 
-    return Console(soft_wrap=False, width=None if _is_terminal() else 200, highlight=False)
+    return Console(width=None if _is_terminal() else 10_000, highlight=False)
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -106,6 +106,7 @@ def _make(
             for student in plan.to_push:
                 pushes[pushers.submit(students.push, _push_task(the_cohort, student))] = student
         _record_pushes(the_cohort, pushes, bar, results, wait=True)
+        the_cohort.students.sort(key=_roster_order)  # done in any order: listed as in the roster
         the_cohort.save()
 
     rows = _summary_rows(roster, the_cohort, results, job.push)
@@ -193,6 +194,10 @@ class _Plan:
                 record.remote = remote
         if push and record.remote and not record.pushed:
             self.to_push.append(record)
+
+
+def _roster_order(student: Student) -> int:
+    return min(student.lines, default=0)
 
 
 def _student(entry: Entry, status: str) -> Student:
