@@ -209,6 +209,9 @@ def test_a_rerun_skips_the_students_made_and_adds_the_new_rows(tmp_path: Path) -
         assert after[student]["render_commit"] == before[student]["render_commit"]
         assert git(out / student, "rev-list", "--count", "HEAD").strip() == "1"
     assert all(record["pushed"] for record in after.values())
+    status = cohort("status", out, "--no-fetch")  # from what was made and pushed here
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "4 current" in status.stdout
     assert not [s for s in manifest(out)["students"] if s["status"] == "refused"]
     assert statuses(second.stdout) == {
         "ada": "done before",

@@ -376,6 +376,9 @@ def _status(task: StatusTask) -> StatusOutcome:
     repo = git.open_repo(task.project)
     prefix = "refs/remotes/origin/" if task.remote else "refs/heads/"
     main = _resolve(repo, prefix + task.branch)
+    if main is None and not task.fetch:  # never fetched: what was made and pushed from here
+        prefix = "refs/heads/"
+        main = _resolve(repo, prefix + task.branch)
     if main is None:
         return StatusOutcome(task.id, REFUSED, detail=f"no branch {task.branch!r}")
     answers = history.answers_at(repo, main)

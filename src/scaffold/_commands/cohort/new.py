@@ -56,12 +56,18 @@ def run(job: CohortNewJob) -> int:
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
     out.mkdir(parents=True, exist_ok=True)
-    with cohort.locked(out):
-        return _make(job, data, source, roster, out)
+    stop = batch.Stop()  # from here on, Ctrl-C lets the students under way finish
+    with cohort.locked(out), stop.installed():
+        return _make(job, data, source, roster, out, stop)
 
 
 def _make(
-    job: CohortNewJob, data: dict[str, Any], source: BuiltinTemplate, roster: Roster, out: Path
+    job: CohortNewJob,
+    data: dict[str, Any],
+    source: BuiltinTemplate,
+    roster: Roster,
+    out: Path,
+    stop: batch.Stop,
 ) -> int:
     manifest = cohort.manifest_in(out)
     the_cohort = cohort.load(manifest) if manifest else Cohort(out / cohort.MANIFEST_FILE)
@@ -73,13 +79,11 @@ def _make(
     plan = _Plan.of(roster, the_cohort, job)
     the_cohort.save()
 
-    stop = batch.Stop()
     results: dict[str, str] = {}  # id -> what happened this run
     with (
         shared_view(source) as view,
         ThreadPoolExecutor(PUSHERS) as pushers,
         _shared.progress("Creating projects", len(plan.to_make) + len(plan.to_push)) as bar,
-        stop.installed(),
     ):
         pushes: dict[Future[str | None], Student] = {}
         tasks = [

@@ -59,22 +59,21 @@ class CohortUpdateJob:
 def run(job: CohortUpdateJob) -> int:
     the_cohort = cohort.load(job.manifest.expanduser().absolute())
     _check_branch(job.branch)
-    with cohort.locked(the_cohort.root):
-        return _update(job, the_cohort)
+    stop = batch.Stop()  # from here on, Ctrl-C lets the students under way finish
+    with cohort.locked(the_cohort.root), stop.installed():
+        return _update(job, the_cohort, stop)
 
 
-def _update(job: CohortUpdateJob, the_cohort: Cohort) -> int:
+def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
     templates_dir = job.templates_dir or the_cohort.settings.get("templates_dir")
     source = _shared.builtin_source(str(the_cohort.settings.get("template")), templates_dir)
     made = [s for s in the_cohort.students if s.status == CREATED and s.id]
     skipped = len(the_cohort.students) - len(made)
-    stop = batch.Stop()
     outcomes: list[tuple[Student, students.UpdateOutcome]] = []
     when = datetime.datetime.now().astimezone()
     with (
         shared_view(source) as view,
         _shared.progress("Updating projects", len(made)) as bar,
-        stop.installed(),
     ):
         render = RenderJob(
             source=source,
