@@ -131,6 +131,8 @@ def push(task: PushTask) -> str | None:
 
 # --- Offering a template update on a branch -----------------------------------------------------
 
+DEFAULT_UPDATE_BRANCH = "scaffold/update-{version}"
+
 UPDATED = "updated"
 CONFLICTS = "conflicts"
 UP_TO_DATE = "up to date"

@@ -12,6 +12,7 @@ Exit codes: 0 every row made (and pushed, with --push); 1 some row was not; 2 re
 from __future__ import annotations
 
 import shutil
+import subprocess
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,8 +195,13 @@ class _Plan:
             if project is not None and project.is_dir():
                 from scaffold import remotes
 
-                remotes.set_origin(project, remote)
-                record.remote = remote
+                try:
+                    remotes.set_origin(project, remote)
+                    record.remote = remote
+                except subprocess.CalledProcessError as error:
+                    detail = (error.stderr or b"").decode(errors="replace").strip()
+                    record.error = f"cannot set its remote: {detail or error}"
+                    return
         if push and record.remote and not record.pushed:
             self.to_push.append(record)
 

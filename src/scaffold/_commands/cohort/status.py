@@ -13,7 +13,6 @@ from pathlib import Path
 
 from scaffold import cohort, students
 from scaffold._commands.cohort import _shared
-from scaffold._commands.cohort.update import DEFAULT_BRANCH
 from scaffold.cohort import CREATED
 
 CURRENT, BEHIND, UNKNOWN = 0, 1, 2
@@ -21,7 +20,10 @@ FETCHERS = 8  # fetches at once: they wait on the network
 
 
 def run(
-    manifest: Path, templates_dir: Path | None, fetch: bool, branch: str = DEFAULT_BRANCH
+    manifest: Path,
+    templates_dir: Path | None,
+    fetch: bool,
+    branch: str = students.DEFAULT_UPDATE_BRANCH,
 ) -> int:
     the_cohort = cohort.load(manifest.expanduser().absolute())
     templates_dir = templates_dir or the_cohort.settings.get("templates_dir")

@@ -31,7 +31,6 @@ from scaffold.rendering import BuiltinTemplate, RenderJob, shared_view
 from scaffold.versions import parse_version
 
 ALL_DONE, SOME_NOT_DONE = 0, 1
-DEFAULT_BRANCH = "scaffold/update-{version}"
 
 # What each outcome is called in the reports.
 _SAID = {
@@ -50,7 +49,7 @@ class CohortUpdateJob:
     manifest: Path
     push: bool = False
     commit_conflicts: bool = False
-    branch: str = DEFAULT_BRANCH
+    branch: str = students.DEFAULT_UPDATE_BRANCH
     templates_dir: Path | None = None
     jobs: int | None = None
     trust: bool = False
