@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -352,3 +353,36 @@ def test_bad_options_are_refused(tmp_path: Path, bad: str) -> None:
     result = cohort("new", roster, "-t", "nlp", "--out", tmp_path / "c", bad)
     assert result.returncode == 2
     assert not (tmp_path / "c").exists()
+
+
+def test_a_project_made_but_not_recorded_is_found_and_a_strange_folder_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    """A run killed outright (no Ctrl-C) may have made a project it did not record yet."""
+    out = tmp_path / "course"
+    remotes = bare_repos(tmp_path / "remotes", ["ada", "ben"])
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "Ada A", "email": "ada@example.org", "id": "ada"},
+        {"name": "Ben B", "email": "ben@example.org", "id": "ben"},
+    ])  # fmt: skip
+    first = cohort("new", roster, "-t", "nlp", "--out", out)
+    assert first.returncode == 0, first.stdout + first.stderr
+    made = students_by_id(out)["ada"]["render_commit"]
+    data = yaml.safe_load((out / "cohort.yml").read_text(encoding="utf-8"))
+    data["students"] = []  # as if the run had stopped before saving
+    (out / "cohort.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    shutil.rmtree(out / "ben")
+    (out / "ben").mkdir()
+    (out / "ben" / "mine.txt").write_text("not a project\n", encoding="utf-8")
+
+    remote = f"file://{remotes}/{{id}}.git"
+    again = cohort("new", roster, "-t", "nlp", "--out", out, "--remote", remote, "--push")
+
+    assert again.returncode == 1, again.stdout + again.stderr
+    records = students_by_id(out)
+    assert records["ada"]["status"] == "created" and records["ada"]["render_commit"] == made
+    assert records["ada"]["pushed"] is True
+    assert git(out / "ada", "remote", "get-url", "origin").strip() == remote.format(id="ada")
+    assert records["ben"]["status"] == "failed"
+    assert "exists and is not this student's project" in records["ben"]["error"]
+    assert (out / "ben" / "mine.txt").read_text(encoding="utf-8") == "not a project\n"

@@ -179,6 +179,7 @@ class _Plan:
                     the_cohort.put(student)
                     continue
                 _record_creation(student, earlier)  # made by a run stopped before recording
+                student.remote = None  # it may have stopped before setting it: `_keep` does
                 the_cohort.put(student)
                 plan._keep(the_cohort, student, remote, job.push)
                 continue
