@@ -36,6 +36,9 @@ Data = Annotated[
     list[str] | None,
     typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
 ]
+Trust = Annotated[
+    bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
+]
 DataFile = Annotated[
     Path | None,
     typer.Option("--data-file", metavar="FILE", help="Answers from a YAML mapping."),
@@ -89,9 +92,7 @@ def new(
         str | None, typer.Option("--vcs-ref", help="Tag, branch or commit of a git template.")
     ] = None,
     no_git: Annotated[bool, typer.Option("--no-git", help="Do not make a git repository.")] = False,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     force: Annotated[
         bool, typer.Option("--force", help="Render into a non-empty DEST, overwriting its files.")
     ] = False,
@@ -146,9 +147,7 @@ def update(
             help="List what would change or conflict, change nothing; exit as the update would.",
         ),
     ] = False,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     base: Annotated[
         str | None,
         typer.Option(
@@ -262,9 +261,7 @@ def cohort_new(
     data: Data = None,
     data_file: DataFile = None,
     jobs: Jobs = None,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     templates_dir: TemplatesDir = None,
 ) -> None:
     """Make a project per student (or team) of ROSTER, as `scaffold new` makes one.
@@ -309,9 +306,7 @@ def cohort_update(
         str, typer.Option("--branch", help="The update branch's name ({version}: the new one).")
     ] = "scaffold/update-{version}",
     jobs: Jobs = None,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     templates_dir: TemplatesDir = None,
 ) -> None:
     """Offer every student the newest template as a branch from their main, and report.
