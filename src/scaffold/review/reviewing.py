@@ -40,8 +40,8 @@ class Review:
     def why_skipped(self, result: Result) -> str:
         if result.skip_reason:
             return result.skip_reason
-        missed = {r.name for r in self.results if r.result is False}
-        needed = sorted(self.requires.get(result.name, frozenset()) & missed)
+        not_passed = {r.name for r in self.results if r.result is not True}
+        needed = sorted(self.requires.get(result.name, frozenset()) & not_passed)
         if needed:
             return f"needs {', '.join(needed)} to pass first"
         return "does not apply to this repository"
@@ -161,20 +161,22 @@ def print_table(review: Review, console: Console) -> None:
     table = Table(title=f"Review of {escape(review.name)}", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("Check", ratio=2)
-    table.add_column("Fix, or why it was skipped", ratio=3)
+    table.add_column("Fix, or why it was skipped", ratio=3, overflow="fold")
     for family, results in review.by_family():
         table.add_section()
         table.add_row("", f"[bold]{escape(review.family_name(family))}[/bold]", "")
+        grouped: dict[str, list[str]] = {}  # skipped for want of another check: one row
         for result in results:
             check = f"{result.name} {escape(_plain(result.description))}"
             if result.result is False:
                 table.add_row("[red]✘[/red]", check, escape(fix_line(result).replace("**", "")))
+            elif result.result is None and result.skip_reason:
+                reason = f"[dim]{escape(result.skip_reason)}[/]"
+                table.add_row("[yellow]-[/]", f"[dim]{check}[/]", reason)
             elif result.result is None:
-                table.add_row(
-                    "[yellow]-[/]",
-                    f"[dim]{check}[/]",
-                    f"[dim]{escape(review.why_skipped(result))}[/]",
-                )
+                grouped.setdefault(review.why_skipped(result), []).append(result.name)
+        for why, names in grouped.items():
+            table.add_row("[yellow]-[/]", f"[dim]{' '.join(names)}[/]", f"[dim]{escape(why)}[/]")
         passed = [result.name for result in results if result.result is True]
         if passed:
             table.add_row("[green]✔[/]", f"[dim]{' '.join(passed)}[/]", "[dim]pass[/]")
