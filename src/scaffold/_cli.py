@@ -5,6 +5,7 @@ Command modules are imported inside each command so `scaffold --help` stays fast
 
 from __future__ import annotations
 
+import enum
 import functools
 import signal
 from collections.abc import Callable
@@ -213,6 +214,49 @@ def check(
     from scaffold._commands import check as command
 
     raise typer.Exit(command.run(project, templates_dir))
+
+
+class ReviewFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+@_interruptible
+def review(
+    path: Annotated[
+        Path, typer.Argument(help="The repository (default: the current directory).")
+    ] = Path("."),
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="A table for the terminal, or a file.")
+    ] = ReviewFormat.table,
+    run_tests: Annotated[
+        bool, typer.Option("--run", help="Also run the project's tests (uv run pytest).")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds the tests may take with --run.")
+    ] = 900.0,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Score a repository against what reviewers of an ML portfolio look for, with a fix for
+    each miss (sp-repo-review's checks included).
+
+    Exit status: 0 all pass, 1 some miss, 2 the review could not run.
+    """
+    from scaffold._commands import review as command
+
+    code = command.run(
+        command.ReviewJob(
+            path=path,
+            output_format=output_format.value,
+            run_tests=run_tests,
+            timeout=timeout,
+            templates_dir=templates_dir,
+        )
+    )
+    raise typer.Exit(code)
 
 
 cohort_app = typer.Typer(
