@@ -32,8 +32,6 @@ def create(dest: Path, render: RenderJob, use_git: bool = True) -> Created:
 
     Call `render.check_data()` first: a bad answer is then refused before anything is staged.
     """
-    from git import GitCommandError
-
     root = placing.staging_root(dest)
     staged = root / dest.name  # same name as DEST, for Copier's _folder_name
     first_commit = None
@@ -48,10 +46,10 @@ def create(dest: Path, render: RenderJob, use_git: bool = True) -> Created:
             commit = first_commit.commit(message, git.Identity.of_author(answers.values))
         placing.place(staged, dest, set_aside=root / "replaced")
         return Created(dest=dest, answers=answers, commit=commit)
-    except GitCommandError as error:
+    except git.GitFailed as error:
         if error.status in (-2, 130):  # git itself took the Ctrl-C
             raise KeyboardInterrupt from error
-        detail = str(error.stderr or "").strip() or str(error)
+        detail = error.stderr.strip() or str(error)
         raise ScaffoldError(f"git failed while making the first commit: {detail}") from error
     finally:
         if first_commit:

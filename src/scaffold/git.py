@@ -92,9 +92,19 @@ def render_message(source_label: str, template_label: str, tree: str) -> str:
     return f"{subject}\n\n{RENDER_TRAILER}: {template_label}\n{TREE_TRAILER}: {tree}\n"
 
 
+class GitFailed(Exception):
+    """A git command failed; `status` is its exit status (negative: killed by that signal)."""
+
+    def __init__(self, args: list[str], status: int, stderr: str) -> None:
+        super().__init__(f"git {args[0]} failed: {stderr.strip()}")
+        self.status = status
+        self.stderr = stderr
+
+
 class FirstCommit:
     """The project's first commit: `git init` runs in the background while the template
-    renders into the same directory, then gitpython commits every rendered file."""
+    renders into the same directory, then plain git commits every rendered file (not
+    gitpython: its import would be a noticeable share of `scaffold new`'s run time)."""
 
     def __init__(self, project: Path) -> None:
         self.project = project
@@ -113,19 +123,29 @@ class FirstCommit:
 
         commit-tree rather than commit: no hook may change the files or the message.
         """
-        from git import Repo
-
         _, stderr = self._init.communicate()
         if self._init.returncode != 0:
             raise ScaffoldError(f"git init failed: {stderr.decode(errors='replace').strip()}")
-        repo = Repo(self.project)
-        repo.git.add("--all")
-        tree = repo.git.write_tree()
+        self._git("add", "--all")
+        tree = self._git("write-tree")
         text = message(tree)
-        with repo.git.custom_environment(**identity.env()):
-            commit = repo.git.commit_tree(tree, "-m", text)
-        repo.git.update_ref("-m", f"commit (initial): {text.splitlines()[0]}", "HEAD", commit)
-        return str(commit).strip()
+        commit = self._git("commit-tree", tree, "-m", text, env=identity.env())
+        self._git("update-ref", "-m", f"commit (initial): {text.splitlines()[0]}", "HEAD", commit)
+        return commit
+
+    def _git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=self.project,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise GitFailed(list(args), result.returncode, result.stderr)
+        return result.stdout.strip()
 
     def abandon(self) -> None:
         """Stop `git init` if the render failed first (its directory is being removed)."""

@@ -232,8 +232,10 @@ class RenderJob:
             # `git config` once per file to learn whether git would miss it. scaffold renders
             # only into new directories whose index tracks nothing, where that is a no-op.
             worker.__dict__["_sync_git_index_executable_bit"] = _no_index_to_sync
-            if self.view is not None and src == str(self.view):
-                _reuse_compiled_templates(worker.jinja_env, _compiled_for(src))
+            # Copier compiles every path part and question string it renders, the same
+            # ones many times over ("src", "{{ package_name }}"...): compile each once per
+            # template directory, for this run and any later run of it in this process.
+            _reuse_compiled_templates(worker.jinja_env, _compiled_for(src))
             worker.run_copy()
         return worker
 
