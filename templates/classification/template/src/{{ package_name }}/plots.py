@@ -7,7 +7,7 @@ leaves no global state behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +57,39 @@ def plot_learning_curve(
     )
     ax.grid(alpha=0.3)
     ax.legend()
+    return _save(fig, path)
+
+
+def plot_training_curves(
+    history: Sequence[Mapping[str, float]], path: Path, best_epoch: int | None = None
+) -> Path:
+    """Loss and accuracy after each epoch, on the training and the validation split.
+
+    `history` holds one mapping per epoch with `train_loss`, `validation_loss`,
+    `train_accuracy` and `validation_accuracy`; `best_epoch` (counted from 1) marks the epoch
+    whose weights were kept. Validation loss rising while training loss falls is overfitting.
+    """
+    epochs = range(1, len(history) + 1)
+    fig = Figure(figsize=(10, 4))
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    for ax, metric, title in (
+        (loss_ax, "loss", "Cross-entropy loss"),
+        (accuracy_ax, "accuracy", "Accuracy"),
+    ):
+        for split in ("train", "validation"):
+            ax.plot(
+                epochs,
+                [epoch[f"{split}_{metric}"] for epoch in history],
+                marker="o",
+                markersize=3,
+                label=split,
+            )
+        if best_epoch is not None:
+            ax.axvline(best_epoch, color="grey", linestyle="--", linewidth=1, label="kept")
+        ax.set(xlabel="Epoch", title=title)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    accuracy_ax.set_ylim(0, 1.05)
     return _save(fig, path)
 
 
