@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_AUTHOR = ("Test Student", "student@example.com")
 
 
@@ -104,3 +106,15 @@ def sets(tmp_path_factory: pytest.TempPathFactory):
     from update_fixtures import build_template_sets
 
     return build_template_sets(tmp_path_factory.mktemp("template-sets"))
+
+
+@pytest.fixture(scope="session")
+def template_set_1_0_0(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template set as released in 1.0.0 (see tests/fixtures/README.md), unpacked."""
+    root = tmp_path_factory.mktemp("template-set-1.0.0")
+    with tarfile.open(FIXTURES / "template-set-1.0.0.tar.gz") as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse links and paths out
+            archive.extractall(root, filter="data")
+        else:
+            archive.extractall(root)
+    return root / "templates"
