@@ -34,7 +34,7 @@ def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[str], path: Path)
     for (row, column), count in np.ndenumerate(matrix):
         color = "white" if count > threshold else "black"
         ax.text(column, row, str(count), ha="center", va="center", color=color)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_learning_curve(
@@ -57,7 +57,7 @@ def plot_learning_curve(
     )
     ax.grid(alpha=0.3)
     ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_training_curves(
@@ -90,7 +90,7 @@ def plot_training_curves(
         ax.grid(alpha=0.3)
         ax.legend()
     accuracy_ax.set_ylim(0, 1.05)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_training_loss(losses: Sequence[float], path: Path) -> Path:
@@ -100,10 +100,11 @@ def plot_training_loss(losses: Sequence[float], path: Path) -> Path:
     ax.plot(range(1, len(losses) + 1), losses)
     ax.set(xlabel="Optimizer step", ylabel="Cross-entropy loss", title="Training loss")
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Lay out `fig` and write it to `path` as a PNG (also for a specialization's own figures)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
