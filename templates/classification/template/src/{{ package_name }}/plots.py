@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[str], path: Path) -> Path:
@@ -87,6 +88,7 @@ def plot_training_curves(
         if best_epoch is not None:
             ax.axvline(best_epoch, color="grey", linestyle="--", linewidth=1, label="kept")
         ax.set(xlabel="Epoch", title=title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend()
     accuracy_ax.set_ylim(0, 1.05)
