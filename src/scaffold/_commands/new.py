@@ -195,10 +195,19 @@ def _print_next_steps(dest: Path, values: dict[str, Any], source: Any) -> None:
         shown = dest.relative_to(Path.cwd())
     except ValueError:
         shown = dest
+    install = ['python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"']
+    torch = source.spec.data.get("spec_torch")
+    if torch:  # pip's default torch on Linux brings several GB of CUDA libraries
+        install = [
+            "python -m venv .venv && . .venv/bin/activate",
+            f"pip install {shlex.quote(torch)} --index-url https://download.pytorch.org/whl/cpu"
+            "  # no NVIDIA GPU: PyTorch's CPU build (README)",
+            'pip install -e ".[dev]"',
+        ]
     typer.echo("Next steps:", err=True)
     for step in (
         f"cd {shlex.quote(str(shown))}",
-        'python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"',
+        *install,
         "pytest",
         f"{package} train && {package} report",
         f"{package} serve",
