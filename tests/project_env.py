@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEST_TOOLS = Path(sys.executable).parent  # hadolint, check-jsonschema, ... from the test extra
+# The machine's local CPU wheel of PyTorch: installed first, it satisfies a project's
+# `torch>=...`, where any other release would download gigabytes.
+LOCAL_TORCH = "torch==2.13.0"
 
 
 @dataclass
@@ -73,6 +76,9 @@ class ProjectEnv:
         env["HF_DATASETS_OFFLINE"] = "1"
         env["TRANSFORMERS_OFFLINE"] = "1"
         env["MPLBACKEND"] = "Agg"
+        # Two test workers share two cores: one thread per project process, or torch's and
+        # BLAS's threads keep waiting for each other (several times slower).
+        env["OMP_NUM_THREADS"] = "1"
         return env
 
     @contextlib.contextmanager
