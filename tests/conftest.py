@@ -100,6 +100,41 @@ def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+CV_AWKWARD_ANSWERS = {
+    "project_name": 'Pixel "Peeper" {{ 7*7 }} 🔍',
+    "package_name": "pixel_peeper_for_scanned_digits1",  # 32 characters, the longest allowed
+    "description": 'Digits, read: it\'s "quoted" & {% raw %}escaped{% endraw %} 🖼️',
+    "author_name": "O'Brien, Zoë",
+    "author_email": "zoe@example.org",
+    "license": "BSD-3-Clause",
+    "python_version": "3.13",
+    "ci": "gitlab",
+    "docker": "false",
+    "tracking": "mlflow",
+}
+
+
+@pytest.fixture(scope="session")
+def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CV project as `scaffold new -t cv --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "digit-reader"
+    result = run_scaffold("new", dest, "-t", "cv", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CV project with awkward answers: quotes, emoji, Jinja, the longest package name."""
+    dest = tmp_path_factory.mktemp("rendered") / "pixel-peeper"
+    data = [
+        arg for key, value in CV_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
+    ]
+    result = run_scaffold("new", dest, "-t", "cv", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory: pytest.TempPathFactory):
     """Copies of the template set as versions 1, 2 and 3 (see update_fixtures)."""
