@@ -70,6 +70,7 @@ def test_the_render_is_small_and_its_examples_are_the_catalogs(cv_default: Path)
     ]
     readme = (cv_default / "README.md").read_text(encoding="utf-8")
     assert "--index-url https://download.pytorch.org/whl/cpu" in readme
+    assert f"{PACKAGE} train --config configs/transfer.yaml" in readme  # the section's package
 
 
 def test_installs_the_local_cpu_torch(env: ProjectEnv) -> None:

@@ -4,7 +4,7 @@ The network is torchvision's `resnet18`, layer for layer and name for name, so t
 ImageNet weights (or a timm `resnet18` checkpoint, which uses the same names) load into it. Why
 not import torchvision or timm: timm depends on torchvision, and a torchvision wheel only works
 beside the exact torch build it was made for, which a CPU-only torch from another index often is
-not. These 80 lines need nothing but torch.
+not. The network below needs nothing but torch.
 
 Weights are downloaded only when a config asks for them (`resnet18.weights: imagenet`), once,
 into torch's cache (`~/.cache/torch/hub/checkpoints`, or `$TORCH_HOME`), with their checksum
