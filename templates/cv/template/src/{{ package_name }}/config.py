@@ -69,8 +69,8 @@ class AugmentConfig:
 class TrainConfig:
     """The training loop: AdamW, cosine learning-rate decay, early stopping on validation."""
 
-    epochs: int = 20  # at most; early stopping usually ends training sooner
-    patience: int = 4  # stop after this many epochs without a lower validation loss
+    epochs: int = 15  # at most; early stopping may end training sooner
+    patience: int = 3  # stop after this many epochs without a lower validation loss
     batch_size: int = 64
     learning_rate: float = 3.0e-3
     weight_decay: float = 1.0e-4
