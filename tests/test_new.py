@@ -110,7 +110,10 @@ def test_next_steps_name_pytorchs_cpu_build_where_the_project_needs_torch(tmp_pa
     cpu_index = "--index-url https://download.pytorch.org/whl/cpu"
     cv = run_scaffold("new", tmp_path / "cv", "-t", "cv", "--defaults", "--no-git")
     assert cv.returncode == 0, cv.stderr
-    assert f"pip install 'torch>=2.1' {cpu_index}" in cv.stderr
+    without_uv = cv.stderr.split("Without uv:")[1]
+    assert f"pip install 'torch>=2.1' {cpu_index} && pip install -e" in without_uv
+    pyproject = (tmp_path / "cv" / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in pyproject  # what `uv sync` takes
     nlp = run_scaffold("new", tmp_path / "nlp", "-t", "nlp", "--defaults", "--no-git")
     assert nlp.returncode == 0 and cpu_index not in nlp.stderr
     assert "pip install 'torch>=2.1'" not in (tmp_path / "nlp" / "README.md").read_text("utf-8")
@@ -207,3 +210,21 @@ def test_missing_parents_are_created(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (dest / "pyproject.toml").is_file()
     assert sorted(p.name for p in (tmp_path / "cohort" / "2026").iterdir()) == ["ada"]
+
+
+def test_next_steps_lead_with_uv_as_the_readme_does(tmp_path: Path) -> None:
+    result = run_scaffold("new", tmp_path / "proj", "-t", "nlp", "--defaults")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.split("Next steps")[1].splitlines()
+    steps = [line.strip() for line in lines[2:6]]  # after the heading and `cd DEST`
+    assert steps == [
+        "uv sync",
+        "uv run pytest",
+        "uv run proj train && uv run proj report",
+        "uv run proj serve",
+    ]
+    assert 'pip install -e ".[dev]"' in lines[6]  # the way without uv comes after
+    readme = (tmp_path / "proj" / "README.md").read_text(encoding="utf-8")
+    for command in ("uv sync", "uv run pytest", "uv run proj train", "uv run proj serve"):
+        assert command in readme, command
+    assert 'pip install -e ".[dev]"' in readme

@@ -1,6 +1,6 @@
-"""The computer-vision project with default answers, used as a student would: install (with the
-machine's CPU build of PyTorch), test, train, report, predict from the shell, serve over HTTP,
-and try the demo page in headless Chromium.
+"""The computer-vision project with default answers, used as a student would: install (PyTorch's
+CPU build, as the project's pyproject.toml tells uv), test, train, report, predict from the
+shell, serve over HTTP, and try the demo page in headless Chromium.
 
 Slow (a virtual environment, an install and a training run): minutes, not seconds. One install
 serves every test of this module.
@@ -22,6 +22,7 @@ from conftest import REPO_ROOT
 from playwright.sync_api import BrowserContext, Page, expect
 from project_env import (
     LOCAL_TORCH,
+    TORCH_CPU_INDEX,
     ProjectEnv,
     assert_validators_pass,
     http_json,
@@ -49,7 +50,10 @@ def env(cv_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEn
     # A private copy: training writes reports/ and models/, other tests read the pristine render.
     project = tmp_path_factory.mktemp("cv") / "digit-reader"
     shutil.copytree(cv_default, project, symlinks=True)
-    return ProjectEnv.install(project, PACKAGE, "dev", pre_install=(LOCAL_TORCH,))
+    # `uv pip install`, not the README's `uv sync`: a lock is resolved for every Python the
+    # project supports, and the machine's torch wheel (standing in for PyTorch's CPU index, see
+    # torch_index_settings) is for this Python only.
+    return ProjectEnv.uv_pip(project, PACKAGE, ("-e", ".[dev]"))
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +73,22 @@ def test_the_render_is_small_and_its_examples_are_the_catalogs(cv_default: Path)
         (cv_default / "data" / "examples" / name).read_bytes() for name in EXAMPLES
     ]
     readme = (cv_default / "README.md").read_text(encoding="utf-8")
-    assert "--index-url https://download.pytorch.org/whl/cpu" in readme
+    assert "[tool.uv.sources]" in readme  # why uv takes the CPU build, and how to change that
+    assert "pip install 'torch>=2.1' --index-url https://download.pytorch.org/whl/cpu" in readme
     assert f"{PACKAGE} train --config configs/transfer.yaml" in readme  # the section's package
 
 
-def test_installs_the_local_cpu_torch(env: ProjectEnv) -> None:
-    python = str(env.venv / "bin" / "python")
+def test_uv_takes_torch_from_the_cpu_index_the_project_names(env: ProjectEnv) -> None:
+    """The project's `[tool.uv.sources]` decides: without it uv would take the newest torch the
+    indexes offer (PyPI's CUDA build), not the local CPU wheel behind the `pytorch-cpu` name."""
+    pyproject = (env.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'torch = [{{ index = "{TORCH_CPU_INDEX}" }}]' in pyproject
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in pyproject
+    python = str(env.python)
     version = env.run(python, "-c", "import torch; print(torch.__version__)").stdout.strip()
-    assert version.startswith("2.13.0") and "+cpu" in version, version
-    assert "torchvision" not in env.run(python, "-m", "pip", "list").stdout
+    assert version == LOCAL_TORCH.split("==")[1] + "+cpu", version
+    installed = env.uv("pip", "list", "--python", python).stdout
+    assert "torchvision" not in installed and "nvidia" not in installed
 
 
 def test_its_own_test_suite_passes_offline(env: ProjectEnv) -> None:

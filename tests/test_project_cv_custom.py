@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from conftest import CV_AWKWARD_ANSWERS
 from project_env import (
-    LOCAL_TORCH,
     ProjectEnv,
     assert_validators_pass,
     http_json,
@@ -31,7 +30,7 @@ PACKAGE = CV_AWKWARD_ANSWERS["package_name"]
 def env(cv_awkward: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
     project = tmp_path_factory.mktemp("cv-awkward") / "pixel-peeper"
     shutil.copytree(cv_awkward, project, symlinks=True)
-    return ProjectEnv.install(project, PACKAGE, "dev", pre_install=(LOCAL_TORCH,))
+    return ProjectEnv.uv_pip(project, PACKAGE, ("-e", ".[dev]"))  # as test_project_cv's
 
 
 def test_the_answers_reach_the_files(cv_awkward: Path) -> None:
@@ -39,7 +38,10 @@ def test_the_answers_reach_the_files(cv_awkward: Path) -> None:
     assert """TITLE = 'Pixel "Peeper" {{ 7*7 }} 🔍'""" in init  # literally, not rendered
     assert not (cv_awkward / "Dockerfile").exists()
     assert (cv_awkward / ".gitlab-ci.yml").is_file()
-    assert "download.pytorch.org/whl/cpu" in (cv_awkward / ".gitlab-ci.yml").read_text("utf-8")
+    # CI installs with `uv sync`: PyTorch's CPU build comes from pyproject.toml's sources.
+    assert "uv sync" in (cv_awkward / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    pyproject = (cv_awkward / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in pyproject
     assert "BSD 3-Clause" in (cv_awkward / "LICENSE").read_text(encoding="utf-8")
 
 

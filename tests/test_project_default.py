@@ -1,6 +1,7 @@
 """The NLP project with default answers, used as a student would: install, test, train, serve.
 
-Slow (a virtual environment and a pip install): minutes, not seconds.
+It follows the README's uv path literally: `uv sync`, `uv run pytest`, `uv run review_sentiment
+train`. Slow (a whole project installed): a minute or so.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ import struct
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, assert_validators_pass, http_json, pytest_counts, tool
+from project_env import (
+    PYTEST_ARGS,
+    ProjectEnv,
+    assert_validators_pass,
+    http_json,
+    pytest_counts,
+    tool,
+)
 
 pytestmark = pytest.mark.slow
 PACKAGE = "review_sentiment"
@@ -22,17 +30,33 @@ def env(nlp_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectE
     # A private copy: training writes reports/ and models/, other tests read the pristine render.
     project = tmp_path_factory.mktemp("default") / "review-sentiment"
     shutil.copytree(nlp_default, project, symlinks=True)
-    return ProjectEnv.install(project, PACKAGE, "dev")
+    return ProjectEnv.uv_sync(project, PACKAGE)
 
 
 @pytest.fixture(scope="module")
 def trained(env: ProjectEnv) -> dict:
-    env.command("train")
+    env.uv("run", PACKAGE, "train")
     return json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
 
 
+def test_uv_sync_installs_the_dev_group_and_writes_a_lock(env: ProjectEnv) -> None:
+    # The dev group is the dev extra: test and lint tools and the API server, no other extra.
+    for command in (PACKAGE, "pytest", "ruff", "uvicorn"):
+        assert (env.venv / "bin" / command).is_file(), command
+    assert env.run(str(env.python), "-c", "import torch", check=False).returncode != 0
+    assert 'name = "review-sentiment"' in (env.project / "uv.lock").read_text(encoding="utf-8")
+    env.uv("sync", "--locked")  # the lock it wrote matches pyproject.toml
+
+
+def test_makefile_targets_go_through_uv(env: ProjectEnv) -> None:
+    result = env.run("make", "lint")
+    assert (
+        "uv run ruff check ." in result.stdout and "uv run ruff format --check ." in result.stdout
+    )
+
+
 def test_its_own_test_suite_passes(env: ProjectEnv) -> None:
-    result = env.pytest()
+    result = env.uv("run", "pytest", *PYTEST_ARGS)
     counts = pytest_counts(result.stdout)
     assert counts.get("passed", 0) >= 15, result.stdout
     assert not counts.get("failed") and not counts.get("error") and not counts.get("errors")
@@ -95,6 +119,11 @@ def test_cli_reports_missing_model_without_traceback(env: ProjectEnv, tmp_path: 
     assert "Traceback" not in result.stderr and "train" in result.stderr
 
 
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+    result = env.uv("run", "mypy")  # what CI, `make lint` and the pre-commit hook run
+    assert "Success: no issues found" in result.stdout, result.stdout
+
+
 def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
     checks = [
         [tool("hadolint"), "Dockerfile"],
@@ -104,8 +133,18 @@ def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
             "vendor.github-workflows",
             ".github/workflows/ci.yml",
         ],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.dependabot",
+            ".github/dependabot.yml",
+        ],
+        # The workflow's security audit, as the pre-commit hook runs it (settings in
+        # .github/zizmor.yml), without the network.
+        [tool("zizmor"), "--offline", "."],
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],  # as the pre-commit hook: settings in pyproject.toml
     ]
     assert_validators_pass(nlp_default, checks)

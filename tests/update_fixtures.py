@@ -75,6 +75,7 @@ def build_template_sets(root: Path) -> TemplateSets:
     text = copier_yml.read_text(encoding="utf-8")
     copier_yml.write_text(text.replace(DROPPED_QUESTION, ""), encoding="utf-8")
     _append_question(v2, NEW_QUESTION)
+    _add_release_notes(v2, "2.0.0", "- The CI workflow pins its actions.")
 
     v3 = root / "v3"
     shutil.copytree(v2, v3)
@@ -83,7 +84,15 @@ def build_template_sets(root: Path) -> TemplateSets:
     _replace(notes / "workflow.md", *LINE_CHANGED_IN_V3)
     with (notes / "upgrading.md.jinja").open("a", encoding="utf-8") as stream:
         stream.write("Version 3 adds this line.\n")
+    _add_release_notes(v3, "3.0.0", "- Release tags are named vX.Y.Z.")
     return TemplateSets(v1=v1, v2=v2, v3=v3, ci_fix=ci_fix)
+
+
+def _add_release_notes(template_set: Path, version: str, notes: str) -> None:
+    changelog = template_set / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    first = text.index("\n## ")
+    changelog.write_text(f"{text[:first]}\n## {version}\n\n{notes}\n{text[first:]}")
 
 
 def _append_question(template_set: Path, question: str) -> None:
@@ -150,15 +159,15 @@ def append(path: Path, text: str) -> None:
         stream.write(text)
 
 
-def edit_like_a_student(project: Path) -> None:
+def edit_like_a_student(project: Path, deleted: str = ".pre-commit-config.yaml") -> None:
     """Edits that overlap nothing v2 changes: README, config, model code, an own module, and a
-    deleted generated file. Committed."""
+    deleted generated file (`deleted`, one the newer template leaves as it was). Committed."""
     package = project / "src" / PACKAGE
     append(project / "README.md", "\n## What I learned\n\nTF-IDF is a strong baseline.\n")
     append(package / "config.py", "\n\nMY_THRESHOLD = 0.7  # tuned on the validation split\n")
     append(package / "model.py", "\n\ndef my_helper() -> str:\n    return 'mine'\n")
     (package / "features.py").write_text("def my_features(text):\n    return text.split()\n")
-    (project / ".pre-commit-config.yaml").unlink()
+    (project / deleted).unlink()
     git(project, "add", "--all")
     git(project, "commit", "-qm", "My changes")
 
