@@ -173,6 +173,12 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         assert status == 200 and body["predictions"][0]["label"] in DIGITS, body
 
 
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+    """torch, Pillow and numpy with their own types; only scikit-learn is taken untyped."""
+    result = env.run(str(env.python), "-m", "mypy")  # what CI and `make lint` run
+    assert "Success: no issues found" in result.stdout, result.stdout
+
+
 def test_generated_files_pass_their_validators(cv_default: Path) -> None:
     checks = [
         [tool("hadolint"), "Dockerfile"],
@@ -182,9 +188,17 @@ def test_generated_files_pass_their_validators(cv_default: Path) -> None:
             "vendor.github-workflows",
             ".github/workflows/ci.yml",
         ],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.dependabot",
+            ".github/dependabot.yml",
+        ],
+        [tool("zizmor"), "--offline", "."],
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],  # the README's base64 digits and the model card included
     ]
     assert_validators_pass(cv_default, checks)
 

@@ -76,5 +76,6 @@ def test_generated_files_pass_their_validators(cv_awkward: Path) -> None:
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],
     ]
     assert_validators_pass(cv_awkward, checks)

@@ -169,7 +169,7 @@ def load_config(path: str | Path | None = None) -> Config:
     return Config(**top)
 
 
-def _build(cls: type, raw: Any, where: str, skip: dict | None = None) -> dict[str, Any]:
+def _build(cls: type, raw: Any, where: str, skip: dict[str, type] | None = None) -> dict[str, Any]:
     """Checks the keys of one YAML mapping against `cls` and converts the values to its types."""
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: expected a mapping of settings, got {raw!r}")

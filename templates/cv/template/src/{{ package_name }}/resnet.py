@@ -15,9 +15,14 @@ weights, which works offline but learns like any network trained from scratch.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
+
+# load_pretrained returns the network it was given, typed as given (ResNet18, or a module that
+# holds it under the same names).
+Network = TypeVar("Network", bound=nn.Module)
 
 # torchvision's ResNet18_Weights.IMAGENET1K_V1; the file name carries its SHA-256 prefix.
 IMAGENET_WEIGHTS_URL = "https://download.pytorch.org/models/resnet18-f37072fd.pth"
@@ -47,7 +52,8 @@ class BasicBlock(nn.Module):
         shortcut = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.relu(out + shortcut)
+        activated: torch.Tensor = self.relu(out + shortcut)
+        return activated
 
 
 class ResNet18(nn.Module):
@@ -76,17 +82,21 @@ class ResNet18(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(torch.flatten(self.avgpool(x), 1))
+        logits: torch.Tensor = self.fc(torch.flatten(self.avgpool(x), 1))
+        return logits
 
 
-def load_pretrained(network: ResNet18, weights: str) -> ResNet18:
+def load_pretrained(network: Network, weights: str) -> Network:
     """Copy pretrained weights into every layer but the classifier `fc`, which keeps its fresh
     weights: its classes are yours, not ImageNet's.
 
     `weights` is "imagenet" (downloaded once) or the path of a torchvision-format .pth file.
     """
-    state = _read_weights(weights)
-    state = state.get("state_dict", state.get("model", state))  # checkpoints that nest them
+    checkpoint = _read_weights(weights)
+    # Checkpoints that nest the weights under "state_dict" or "model" work too.
+    state: dict[str, torch.Tensor] = checkpoint.get(
+        "state_dict", checkpoint.get("model", checkpoint)
+    )
     own = network.state_dict()
     backbone = {name: tensor for name, tensor in state.items() if not name.startswith("fc.")}
     missing = [name for name in own if not name.startswith("fc.") and name not in backbone]
@@ -103,7 +113,8 @@ def load_pretrained(network: ResNet18, weights: str) -> ResNet18:
     return network
 
 
-def _read_weights(weights: str) -> dict[str, torch.Tensor]:
+def _read_weights(weights: str) -> dict[str, Any]:
+    """The checkpoint's dictionary: weights by layer name, or those nested in it."""
     if weights == "imagenet":
         try:
             return torch.hub.load_state_dict_from_url(
@@ -118,4 +129,5 @@ def _read_weights(weights: str) -> dict[str, torch.Tensor]:
     path = Path(weights).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"ResNet-18 weights not found: {path}")
-    return torch.load(path, map_location="cpu", weights_only=True)
+    checkpoint: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    return checkpoint
