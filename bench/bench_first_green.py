@@ -141,6 +141,12 @@ def main() -> None:
     print(f"median of {args.runs} runs after a warm-up run; {versions()}")
     print(f"load average at start: {os.getloadavg()[0]:.1f}\n")
     for name, spec in specs.items():
+        if spec.get("data", {}).get("spec_torch"):
+            # `uv sync` locks torch for every supported Python from PyTorch's CPU index, which
+            # this machine cannot reach (its one local wheel is for one Python); pip without that
+            # index would download the CUDA build. bench_cv.py times this project's commands.
+            print(f"### {name}\n\nskipped: needs download.pytorch.org (see bench_cv.py)\n")
+            continue
         item = (spec.get("data", {}).get("spec_example_inputs") or ["hello"])[0]
         runs: dict[str, list[dict[str, float]]] = {"uv": [], "pip": []}
         for index in range(args.runs + 1):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_AUTHOR = ("Test Student", "student@example.com")
 
 
@@ -98,12 +100,59 @@ def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+CV_AWKWARD_ANSWERS = {
+    "project_name": 'Pixel "Peeper" {{ 7*7 }} 🔍',
+    "package_name": "pixel_peeper_for_scanned_digits1",  # 32 characters, the longest allowed
+    "description": 'Digits, read: it\'s "quoted" & {% raw %}escaped{% endraw %} 🖼️',
+    "author_name": "O'Brien, Zoë",
+    "author_email": "zoe@example.org",
+    "license": "BSD-3-Clause",
+    "python_version": "3.13",
+    "ci": "gitlab",
+    "docker": "false",
+    "tracking": "mlflow",
+}
+
+
+@pytest.fixture(scope="session")
+def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CV project as `scaffold new -t cv --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "digit-reader"
+    result = run_scaffold("new", dest, "-t", "cv", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CV project with awkward answers: quotes, emoji, Jinja, the longest package name."""
+    dest = tmp_path_factory.mktemp("rendered") / "pixel-peeper"
+    data = [
+        arg for key, value in CV_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
+    ]
+    result = run_scaffold("new", dest, "-t", "cv", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory: pytest.TempPathFactory):
     """Copies of the template set as versions 1, 2 and 3 (see update_fixtures)."""
     from update_fixtures import build_template_sets
 
     return build_template_sets(tmp_path_factory.mktemp("template-sets"))
+
+
+@pytest.fixture(scope="session")
+def template_set_1_0_0(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template set as released in 1.0.0 (see tests/fixtures/README.md), unpacked."""
+    root = tmp_path_factory.mktemp("template-set-1.0.0")
+    with tarfile.open(FIXTURES / "template-set-1.0.0.tar.gz") as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse links and paths out
+            archive.extractall(root, filter="data")
+        else:
+            archive.extractall(root)
+    return root / "templates"
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEST_TOOLS = Path(sys.executable).parent  # uv, hadolint, check-jsonschema, ... from the test extra
+# The machine's local CPU wheel of PyTorch (pip's find-links): it satisfies a project's
+# `torch>=...`, where any other release would download gigabytes.
+LOCAL_TORCH = "torch==2.13.0"
+# The name under which a project's pyproject.toml sends uv to PyTorch's CPU-only index.
+TORCH_CPU_INDEX = "pytorch-cpu"
 
 
 @dataclass
@@ -99,12 +104,16 @@ class ProjectEnv:
         # would recompile every module in every process of the project (seconds each).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(uv_settings())
+        env.update(torch_index_settings(self.project))
         path = [str(self.venv / "bin"), str(uv_only_dir()), env.get("PATH", "")]
         env["PATH"] = os.pathsep.join(path)
         env["HF_HUB_OFFLINE"] = "1"  # the project must never need a hub
         env["HF_DATASETS_OFFLINE"] = "1"
         env["TRANSFORMERS_OFFLINE"] = "1"
         env["MPLBACKEND"] = "Agg"
+        # Two test workers share two cores: one thread per project process, or torch's and
+        # BLAS's threads keep waiting for each other (several times slower).
+        env["OMP_NUM_THREADS"] = "1"
         return env
 
     @contextlib.contextmanager
@@ -199,6 +208,53 @@ def uv_settings() -> dict[str, str]:
     if constraints:
         settings["UV_CONSTRAINT"] = " ".join(constraints)
     return settings
+
+
+def torch_index_settings(project: Path) -> dict[str, str]:
+    """For a project whose pyproject.toml takes torch from PyTorch's CPU index (by name, as
+    `[tool.uv.sources]` does): uv's UV_INDEX with an index of that name holding only the local
+    wheel, which stands in for download.pytorch.org. uv lets an index given in the environment
+    replace the project's index of the same name, so `uv sync` and `uv run` follow the project's
+    own sources and get torch from the disk; every other package comes as uv_settings says.
+    Nothing changes for other projects, or where the machine has no local wheel (uv then
+    downloads the CPU build, some hundred MB, never the CUDA one)."""
+    pyproject = project / "pyproject.toml"
+    declared = pyproject.is_file() and f'name = "{TORCH_CPU_INDEX}"' in pyproject.read_text(
+        encoding="utf-8"
+    )
+    index = local_torch_index() if declared else None
+    if index is None:
+        return {}
+    indexes = [f"{TORCH_CPU_INDEX}={index.as_uri()}", uv_settings().get("UV_INDEX", "")]
+    return {"UV_INDEX": " ".join(filter(None, indexes))}
+
+
+@functools.cache
+def local_torch_index() -> Path | None:
+    """A package index (PEP 503, as files) whose only package is LOCAL_TORCH's wheel from pip's
+    find-links, or None without one."""
+    version = LOCAL_TORCH.split("==")[1]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True
+    ).stdout
+    folders = re.findall(r"^[^.\n]*\.find-links='(.*)'$", listed, flags=re.MULTILINE)
+    wheels = sorted(
+        {
+            wheel
+            for folder in " ".join(folders).split()
+            if Path(folder).is_dir()
+            for wheel in Path(folder).glob(f"torch-{version}[+-]*.whl")
+        }
+    )
+    if not wheels:
+        return None
+    root = Path(tempfile.mkdtemp(prefix="torch-cpu-index-"))
+    (root / "torch").mkdir()
+    links = "".join(f'<a href="{wheel.as_uri()}">{wheel.name}</a>\n' for wheel in wheels)
+    (root / "torch" / "index.html").write_text(
+        f"<!DOCTYPE html>\n<html><body>\n{links}</body></html>\n", encoding="utf-8"
+    )
+    return root
 
 
 def free_port() -> int:

@@ -16,22 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from browser import Watched, chromium
+from playwright.sync_api import BrowserContext, Page, expect
 from project_env import ProjectEnv
 
 pytestmark = pytest.mark.slow
 PACKAGE = "review_sentiment"
-# Headless in a closed network: no sandbox (CI runs as root), no GPU, none of Chromium's own
-# calls home. Playwright gives the browser a fresh profile directory.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
 BARS = "Probability of each label"
 
 
@@ -56,46 +46,8 @@ def url(env: ProjectEnv) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "Chromium is not installed; these tests need Debian's: "
-            "apt-get install -y --no-install-recommends chromium (.ci/run does it).",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tmp_path_factory.mktemp("chromium-profile"),
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        context.close()
-
-
-class Watched:
-    """A page, and what went wrong on it that no test asked for."""
-
-    def __init__(self, context: BrowserContext, base_url: str) -> None:
-        self.page = context.new_page()
-        self.problems: list[str] = []
-        self.predict_calls = 0
-        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-        self.page.on("request", lambda request: self._request(request.url, base_url))
-        self.page.on("response", self._response)
-
-    def _request(self, address: str, base_url: str) -> None:
-        if not address.startswith((f"{base_url}/", "data:")):
-            self.problems.append(f"request outside the app: {address}")
-        if address == f"{base_url}/predict":
-            self.predict_calls += 1
-
-    def _response(self, response) -> None:
-        # /predict may answer 422 on purpose; every file of the page must be there.
-        if response.status >= 400 and not response.url.endswith("/predict"):
-            self.problems.append(f"{response.status} for {response.url}")
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from scaffold.templates import load_template_set
 ANSWERS = {"author_name": "Ada", "author_email": "ada@example.org"}
 
 
-def three_layer_set(root: Path) -> Path:
-    """The built-in set with NLP split into a stack of three: mlops, shared, nlp."""
+def four_layer_set(root: Path) -> Path:
+    """The built-in set with one more layer in NLP's stack: mlops, classification, shared, nlp."""
     shutil.copytree(REPO_ROOT / "templates", root)
     shared = root / "shared"
     (shared / "template" / "src" / "{{ package_name }}").mkdir(parents=True)
@@ -29,13 +29,13 @@ def three_layer_set(root: Path) -> Path:
         "shared_note:\n  type: str\n  help: A question of the middle layer\n  default: hello\n",
         encoding="utf-8",
     )
-    for name in ("plots.py", "evaluate.py.jinja"):
+    for name in ("predict.py.jinja", "evaluate.py.jinja"):
         source = root / "nlp" / "template" / "src" / "{{ package_name }}" / name
         source.rename(shared / "template" / "src" / "{{ package_name }}" / name)
     (shared / "template" / "SHARED.md.jinja").write_text("{{ shared_note }} from the middle\n")
     catalog_path = root / "catalog.yml"
     catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
-    catalog["specializations"]["nlp"]["layers"] = ["mlops", "shared", "nlp"]
+    catalog["specializations"]["nlp"]["layers"] = ["mlops", "classification", "shared", "nlp"]
     catalog_path.write_text(yaml.safe_dump(catalog, sort_keys=False), encoding="utf-8")
     return root
 
@@ -70,26 +70,26 @@ def same_tree(left: Path, right: Path) -> bool:
     return True
 
 
-@pytest.mark.parametrize("stack", ["built-in two layers", "three layers"])
+@pytest.mark.parametrize("stack", ["built-in three layers", "four layers"])
 def test_merged_view_renders_what_one_run_per_layer_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack: str
 ) -> None:
     template_set = REPO_ROOT / "templates"
-    if stack == "three layers":
-        template_set = three_layer_set(tmp_path / "set")
+    if stack == "four layers":
+        template_set = four_layer_set(tmp_path / "set")
     merged = render(template_set, tmp_path / "merged" / "proj", monkeypatch, merged=True)
     each = render(template_set, tmp_path / "each" / "proj", monkeypatch, merged=False)
     assert same_tree(merged, each)
-    assert (merged / "src" / "proj" / "plots.py").is_file()
-    if stack == "three layers":
+    assert (merged / "src" / "proj" / "plots.py").is_file()  # from the classification layer
+    if stack == "four layers":
         assert (merged / "SHARED.md").read_text() == "hello from the middle\n"
         assert (
             yaml.safe_load((merged / ".copier-answers.yml").read_text())["shared_note"] == "hello"
         )
 
 
-def test_new_renders_a_three_layer_stack(tmp_path: Path) -> None:
-    template_set = three_layer_set(tmp_path / "set")
+def test_new_renders_a_four_layer_stack(tmp_path: Path) -> None:
+    template_set = four_layer_set(tmp_path / "set")
     result = run_scaffold(
         "new", tmp_path / "p", "-t", "nlp", "--defaults", "--data", "shared_note=hi",
         "--templates-dir", template_set,
@@ -111,7 +111,7 @@ def test_new_renders_a_three_layer_stack(tmp_path: Path) -> None:
 def test_layers_that_do_not_merge_render_one_run_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str, reason: str
 ) -> None:
-    template_set = three_layer_set(tmp_path / "set")
+    template_set = four_layer_set(tmp_path / "set")
     shared = template_set / "shared"
     config = shared / "copier.yml"
     text = config.read_text(encoding="utf-8")
@@ -140,8 +140,8 @@ def test_compiled_and_cache_files_never_reach_a_render(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As pip leaves them next to a wheel's .py template files: both rendering paths drop them."""
-    template_set = three_layer_set(tmp_path / "set")
-    for layer in ("mlops", "shared", "nlp"):
+    template_set = four_layer_set(tmp_path / "set")
+    for layer in ("mlops", "classification", "shared", "nlp"):
         package = template_set / layer / "template" / "src" / "{{ package_name }}"
         package.mkdir(parents=True, exist_ok=True)
         (package / "__pycache__").mkdir(exist_ok=True)

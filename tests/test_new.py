@@ -102,8 +102,21 @@ def test_unknown_template_lists_the_valid_ones(tmp_path: Path) -> None:
 
 
 def test_coming_template_cannot_be_picked(tmp_path: Path) -> None:
-    result = run_scaffold("new", tmp_path / "proj", "-t", "cv", "--defaults")
-    assert_clean_failure(result, "not built yet", "nlp")
+    result = run_scaffold("new", tmp_path / "proj", "-t", "rl", "--defaults")
+    assert_clean_failure(result, "not built yet", "nlp, cv")
+
+
+def test_next_steps_name_pytorchs_cpu_build_where_the_project_needs_torch(tmp_path: Path) -> None:
+    cpu_index = "--index-url https://download.pytorch.org/whl/cpu"
+    cv = run_scaffold("new", tmp_path / "cv", "-t", "cv", "--defaults", "--no-git")
+    assert cv.returncode == 0, cv.stderr
+    without_uv = cv.stderr.split("Without uv:")[1]
+    assert f"pip install 'torch>=2.1' {cpu_index} && pip install -e" in without_uv
+    pyproject = (tmp_path / "cv" / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in pyproject  # what `uv sync` takes
+    nlp = run_scaffold("new", tmp_path / "nlp", "-t", "nlp", "--defaults", "--no-git")
+    assert nlp.returncode == 0 and cpu_index not in nlp.stderr
+    assert "pip install 'torch>=2.1'" not in (tmp_path / "nlp" / "README.md").read_text("utf-8")
 
 
 def test_invalid_package_name_is_refused(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def test_pick_nlp_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> N
     for title in ("NLP", "Computer vision", "Reinforcement learning", "Edge", "fairness"):
         child.expect(title)
     child.expect("coming soon")
-    child.send("\x1b[B\r")  # arrow down skips the disabled entries: NLP stays the only choice
+    child.send("\r")  # NLP, the first entry, is the default
     child.expect("Project name")
     child.send("\r")  # default: the folder's name
     child.expect("Python package name")
@@ -40,6 +40,21 @@ def test_pick_nlp_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> N
     assert answers["_scaffold_template"] == "nlp"
     assert answers["project_name"] == "proj"
     assert answers["package_name"] == "good_pkg"
+
+
+def test_pick_computer_vision_from_the_list(tmp_path: Path) -> None:
+    child = spawn("new", str(tmp_path / "digits"))
+    child.expect("Which specialization")
+    child.expect("coming soon")
+    child.send("\x1b[B\r")  # arrow down: computer vision, available now
+    child.expect("Project name")
+    child.send("\r")
+    answer_remaining_with_enter(child)
+    assert child.exitstatus == 0
+    answers = yaml.safe_load((tmp_path / "digits" / ".copier-answers.yml").read_text())
+    assert answers["_scaffold_template"] == "cv"
+    assert (tmp_path / "digits" / "data" / "sample" / "digits.npz").is_file()
+    assert (tmp_path / "digits" / "src" / "digits" / "resnet.py").is_file()
 
 
 def test_ctrl_c_at_a_question_leaves_nothing(tmp_path: Path) -> None:

@@ -13,19 +13,24 @@ import shutil
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, assert_validators_pass, http_json, pytest_counts, tool
+from project_env import (
+    LOCAL_TORCH,
+    ProjectEnv,
+    assert_validators_pass,
+    http_json,
+    pytest_counts,
+    tool,
+)
 
 pytestmark = pytest.mark.slow
 PACKAGE = "quote_me"
-# The machine's local CPU wheel; any other torch release would download gigabytes.
-TORCH = "torch==2.13.0"
 
 
 @pytest.fixture(scope="module")
 def env(nlp_custom: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEnv:
     project = tmp_path_factory.mktemp("custom") / "quote-me"
     shutil.copytree(nlp_custom, project, symlinks=True)
-    return ProjectEnv.uv_pip(project, PACKAGE, (TORCH, "-e", ".[dev,transformer]"))
+    return ProjectEnv.uv_pip(project, PACKAGE, (LOCAL_TORCH, "-e", ".[dev,transformer]"))
 
 
 def test_its_whole_suite_passes_with_no_skips(env: ProjectEnv) -> None:

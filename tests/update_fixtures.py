@@ -159,15 +159,15 @@ def append(path: Path, text: str) -> None:
         stream.write(text)
 
 
-def edit_like_a_student(project: Path) -> None:
+def edit_like_a_student(project: Path, deleted: str = ".pre-commit-config.yaml") -> None:
     """Edits that overlap nothing v2 changes: README, config, model code, an own module, and a
-    deleted generated file. Committed."""
+    deleted generated file (`deleted`, one the newer template leaves as it was). Committed."""
     package = project / "src" / PACKAGE
     append(project / "README.md", "\n## What I learned\n\nTF-IDF is a strong baseline.\n")
     append(package / "config.py", "\n\nMY_THRESHOLD = 0.7  # tuned on the validation split\n")
     append(package / "model.py", "\n\ndef my_helper() -> str:\n    return 'mine'\n")
     (package / "features.py").write_text("def my_features(text):\n    return text.split()\n")
-    (project / ".pre-commit-config.yaml").unlink()
+    (project / deleted).unlink()
     git(project, "add", "--all")
     git(project, "commit", "-qm", "My changes")
 

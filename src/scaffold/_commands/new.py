@@ -174,9 +174,17 @@ def _print_next_steps(dest: Path, values: dict[str, Any], source: Any) -> None:
         f"uv run {package} serve",
     ):
         typer.echo(f"  {step}", err=True)
+    # uv takes PyTorch's CPU build as pyproject.toml says; pip needs it installed first, or it
+    # brings the default Linux build's several GB of CUDA libraries.
+    torch = source.spec.data.get("spec_torch")
+    cpu_torch = (
+        f"pip install {shlex.quote(torch)} --index-url https://download.pytorch.org/whl/cpu && "
+        if torch
+        else ""
+    )
     typer.echo(
-        'Without uv: python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]",'
-        " then the same commands without `uv run`.",
+        f"Without uv: python -m venv .venv && . .venv/bin/activate && {cpu_torch}"
+        'pip install -e ".[dev]", then the same commands without `uv run`.',
         err=True,
     )
 

@@ -5,7 +5,8 @@
 //   renderInput(container, ui)        build the labelled input controls inside `container`, an
 //                                     empty element inside the page's <form>
 //   exampleLabel(example) -> string   the text of the button of one of the project's examples
-//                                     (EXAMPLE_INPUTS in __init__.py)
+//                                     (EXAMPLE_INPUTS in __init__.py), or an element such as
+//                                     a thumbnail (its alt text then names the button)
 //   showExample(container, example)   put that example into the controls
 //   readInputs(container) -> items    the `inputs` list of the request to POST /predict; throw
 //                                     an Error to show its message instead of sending

@@ -7,11 +7,12 @@ leaves no global state behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[str], path: Path) -> Path:
@@ -34,7 +35,7 @@ def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[str], path: Path)
     for (row, column), count in np.ndenumerate(matrix):
         color = "white" if count > threshold else "black"
         ax.text(column, row, str(count), ha="center", va="center", color=color)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_learning_curve(
@@ -57,7 +58,41 @@ def plot_learning_curve(
     )
     ax.grid(alpha=0.3)
     ax.legend()
-    return _save(fig, path)
+    return save_figure(fig, path)
+
+
+def plot_training_curves(
+    history: Sequence[Mapping[str, float]], path: Path, best_epoch: int | None = None
+) -> Path:
+    """Loss and accuracy after each epoch, on the training and the validation split.
+
+    `history` holds one mapping per epoch with `train_loss`, `validation_loss`,
+    `train_accuracy` and `validation_accuracy`; `best_epoch` (counted from 1) marks the epoch
+    whose weights were kept. Validation loss rising while training loss falls is overfitting.
+    """
+    epochs = range(1, len(history) + 1)
+    fig = Figure(figsize=(10, 4))
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    for ax, metric, title in (
+        (loss_ax, "loss", "Cross-entropy loss"),
+        (accuracy_ax, "accuracy", "Accuracy"),
+    ):
+        for split in ("train", "validation"):
+            ax.plot(
+                epochs,
+                [epoch[f"{split}_{metric}"] for epoch in history],
+                marker="o",
+                markersize=3,
+                label=split,
+            )
+        if best_epoch is not None:
+            ax.axvline(best_epoch, color="grey", linestyle="--", linewidth=1, label="kept")
+        ax.set(xlabel="Epoch", title=title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        ax.legend()
+    accuracy_ax.set_ylim(0, 1.05)
+    return save_figure(fig, path)
 
 
 def plot_training_loss(losses: Sequence[float], path: Path) -> Path:
@@ -67,10 +102,11 @@ def plot_training_loss(losses: Sequence[float], path: Path) -> Path:
     ax.plot(range(1, len(losses) + 1), losses)
     ax.set(xlabel="Optimizer step", ylabel="Cross-entropy loss", title="Training loss")
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Lay out `fig` and write it to `path` as a PNG (also for a specialization's own figures)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -1,0 +1,99 @@
+"""Time the computer-vision project's own commands against their budgets: `<package> train` on
+the bundled digits (at most 60 s on 2 cores, at least 0.95 test accuracy) and its test suite
+(`pytest`, at most 60 s, offline).
+
+The project is rendered with defaults and installed once in its own virtual environment, with
+the machine's CPU wheel of PyTorch (not timed). Then, alternating, N runs of `train` and N of
+`pytest`; whole commands, process start-up and imports included, median of N. torch uses its
+default number of threads (one per core). The load average before and after is printed: the
+figures mean something only on an otherwise idle machine.
+
+usage: python bench/bench_cv.py [--runs 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+PACKAGE = "digit_bench"
+LOCAL_TORCH = "torch==2.13.0"  # the machine's CPU wheel (pip's find-links)
+BUDGET_SECONDS = 60.0
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="work in DIR and keep it (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-cv-"))
+    work.mkdir(parents=True, exist_ok=True)
+    project, venv = work / "digit-bench", work / "venv"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "OMP_"))}
+    env["MPLBACKEND"] = "Agg"
+    if not project.exists():
+        subprocess.run(
+            [BIN / "scaffold", "new", project, "-t", "cv", "--defaults", "--no-git"],
+            check=True,
+            capture_output=True,
+        )
+    if not venv.exists():
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, LOCAL_TORCH], check=True)
+        subprocess.run([*pip, "-e", f"{project}[dev]"], check=True)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+
+    print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")
+    train_times, test_times, metrics = [], [], []
+    for _ in range(args.runs):
+        elapsed, _ = run([str(venv / "bin" / PACKAGE), "train"], project, env)
+        train_times.append(elapsed)
+        metrics.append(json.loads((project / "reports" / "metrics.json").read_text()))
+        elapsed, _ = run(
+            [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            project,
+            env,
+        )
+        test_times.append(elapsed)
+    print(f"load average after: {os.getloadavg()}")
+
+    train_median, test_median = statistics.median(train_times), statistics.median(test_times)
+    accuracies = sorted({m["accuracy"] for m in metrics})
+    fit_seconds = statistics.median(m["training"]["seconds"] for m in metrics)
+    epochs = sorted({m["training"]["epochs"] for m in metrics})
+    print(f"train runs: {[round(t, 1) for t in train_times]}")
+    print(f"pytest runs: {[round(t, 1) for t in test_times]}")
+    print()
+    print("| command | median | budget | ratio | result |")
+    print("| --- | --- | --- | --- | --- |")
+    print(
+        f"| `{PACKAGE} train` (whole command; the training loop alone: {fit_seconds:.1f} s, "
+        f"{'/'.join(map(str, epochs))} epochs) | {train_median:.1f} s | {BUDGET_SECONDS:.0f} s | "
+        f"{train_median / BUDGET_SECONDS:.2f} | test accuracy {', '.join(map(str, accuracies))} |"
+    )
+    print(
+        f"| `pytest` (the project's own suite) | {test_median:.1f} s | {BUDGET_SECONDS:.0f} s | "
+        f"{test_median / BUDGET_SECONDS:.2f} | |"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""A project made with the released 1.0.0 template set updates cleanly to the current set.
+
+Since 1.0.0 NLP's files moved between layers (metrics and plots now come from the
+classification layer that every classifier shares) and new files arrived (the demo page); an
+NLP project from 1.0.0, edited by its student, must take all of that without a conflict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO_ROOT, git, run_scaffold
+from update_fixtures import PACKAGE, PROJECT_NAME, edit_like_a_student, new_project, update
+
+# The generated file the student deletes: one the template has not changed since 1.0.0 (a file
+# it changed, such as .pre-commit-config.yaml, rightly conflicts with its deletion).
+DELETED = "tests/test_transformer.py"
+# What edit_like_a_student changes or deletes: the only files allowed to differ from a render.
+STUDENT_FILES = {
+    "README.md",
+    f"src/{PACKAGE}/config.py",
+    f"src/{PACKAGE}/model.py",
+    f"src/{PACKAGE}/features.py",
+    DELETED,
+}
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def test_an_nlp_project_from_1_0_0_updates_without_conflicts(
+    template_set_1_0_0: Path, tmp_path: Path
+) -> None:
+    project = new_project(tmp_path / "old" / PROJECT_NAME, template_set_1_0_0)
+    old_files = files(project)
+    assert f"src/{PACKAGE}/metrics.py" not in old_files  # it is the 1.0.0 layout
+    edit_like_a_student(project, deleted=DELETED)
+
+    result = update(project, REPO_ROOT / "templates")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conflict" not in result.stdout.lower(), result.stdout
+    assert git(project, "status", "--porcelain") == ""
+    fresh = tmp_path / "fresh" / PROJECT_NAME
+    rendered = run_scaffold("new", fresh, "-t", "nlp", "--defaults", "--no-git")
+    assert rendered.returncode == 0, rendered.stderr
+    expected, updated = files(fresh), files(project)
+    # Every file of the current template, as a new project gets it, except the student's own.
+    differing = {
+        path for path in expected.keys() | updated.keys() if expected.get(path) != updated.get(path)
+    }
+    assert differing == STUDENT_FILES, sorted(differing ^ STUDENT_FILES)
+    assert (project / "src" / PACKAGE / "metrics.py").is_file()
+    assert (project / "src" / PACKAGE / "demo" / "static" / "widget.js").is_file()
+    assert "TF-IDF is a strong baseline." in (project / "README.md").read_text(encoding="utf-8")
+    assert not (project / DELETED).exists()
