@@ -98,6 +98,30 @@ def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def rl_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The RL project as `scaffold new -t rl --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "cartpole-agent"
+    result = run_scaffold("new", dest, "-t", "rl", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def rl_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The RL project with the mlops answers changed from their defaults, as for NLP."""
+    dest = tmp_path_factory.mktemp("rendered") / "custom-rl"
+    answers = {
+        key: value for key, value in NON_DEFAULT_ANSWERS.items() if key != "pretrained_model"
+    }
+    answers["project_name"] = 'Agent "Q" {{ 7*7 }} 🤖'
+    answers["package_name"] = "agent_q"
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    result = run_scaffold("new", dest, "-t", "rl", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory: pytest.TempPathFactory):
     """Copies of the template set as versions 1, 2 and 3 (see update_fixtures)."""
