@@ -128,3 +128,36 @@ def sets(tmp_path_factory: pytest.TempPathFactory):
     from update_fixtures import build_template_sets
 
     return build_template_sets(tmp_path_factory.mktemp("template-sets"))
+
+
+@pytest.fixture(scope="module")
+def v1_project(sets, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine project of the v1 set (read-only: tests work on `project`, a copy)."""
+    from update_fixtures import PROJECT_NAME, new_project
+
+    return new_project(tmp_path_factory.mktemp("pristine") / PROJECT_NAME, sets.v1)
+
+
+@pytest.fixture
+def project(v1_project: Path, tmp_path: Path) -> Path:
+    """A copy of the pristine v1 project, for one test to change."""
+    import shutil
+
+    copy = tmp_path / v1_project.name
+    shutil.copytree(v1_project, copy, symlinks=True)
+    return copy
+
+
+def spawn_scaffold(*args: str, cwd: Path | None = None, columns: int = 160):
+    """`python -m scaffold ARGS` in a pseudo-terminal, as a person runs it."""
+    import pexpect
+
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "scaffold", *args],
+        cwd=str(cwd) if cwd else None,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, columns),
+        env={**os.environ, "TERM": "xterm"},
+    )

@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_clean_failure, run_scaffold
-from update_fixtures import PROJECT_NAME, TemplateSets, new_project, snapshot, update
-
-
-@pytest.fixture(scope="module")
-def v1_project(sets: TemplateSets, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine") / PROJECT_NAME, sets.v1)
+from update_fixtures import PROJECT_NAME, TemplateSets, snapshot, update
 
 
 def broken_copy(sets: TemplateSets, tmp_path: Path, how: str) -> tuple[Path, str]:

@@ -166,8 +166,8 @@ def test_ctrl_c_that_reaches_only_git_add_leaves_nothing(tmp_path: Path) -> None
     assert list(work.iterdir()) == []
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_or_sighup_during_the_render_leaves_nothing(
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_sigterm_or_sighup_during_the_render_leaves_nothing(
     tmp_path: Path, signal_number: int
 ) -> None:
     template = tmp_path / "tpl"
@@ -185,14 +185,16 @@ def test_sigterm_or_sighup_during_the_render_leaves_nothing(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,
+        start_new_session=True,  # the signal reaches the whole process group, as in a terminal
+        # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not any(work.glob(f"{STAGING_PREFIX}*/p/task-started")):
         assert time.monotonic() < deadline and process.poll() is None, process.communicate()
         time.sleep(0.05)
-    time.sleep(0.2)
-    os.killpg(process.pid, signal_number)  # as a closing terminal or `kill` would
+    time.sleep(0.2)  # past the shell's exec: the signal must reach `sleep` itself
+    os.killpg(process.pid, signal_number)  # as Ctrl-C, a closing terminal or `kill` would
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signal_number, stderr
     assert "Traceback" not in stderr and "nothing was written" in stderr

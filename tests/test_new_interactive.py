@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
 import yaml
+from conftest import spawn_scaffold
 
-
-def spawn(*args: str, columns: int = 160) -> pexpect.spawn:
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "scaffold", *args],
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, columns),
-        env={**os.environ, "TERM": "xterm"},
-    )
-    return child
+spawn = spawn_scaffold
 
 
 def answer_remaining_with_enter(child: pexpect.spawn) -> None:

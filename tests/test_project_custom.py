@@ -50,11 +50,20 @@ def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
         assert status == 200 and body["predictions"][0]["label"] == "positive", body
 
 
+def test_its_code_passes_mypy_with_the_transformer_extra(env: ProjectEnv) -> None:
+    """MLflow's and torch's own types included (the default project has neither)."""
+    result = env.run(str(env.python), "-m", "mypy")
+    assert "Success: no issues found" in result.stdout, result.stdout
+
+
 def test_generated_files_pass_their_validators(nlp_custom: Path) -> None:
     checks = [
         [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"],
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],
     ]
     assert_validators_pass(nlp_custom, checks)
+    assert not (nlp_custom / ".github").exists()  # GitLab CI: no Dependabot, no zizmor hook
+    assert "zizmor" not in (nlp_custom / ".pre-commit-config.yaml").read_text(encoding="utf-8")

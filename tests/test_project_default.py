@@ -119,6 +119,11 @@ def test_cli_reports_missing_model_without_traceback(env: ProjectEnv, tmp_path: 
     assert "Traceback" not in result.stderr and "train" in result.stderr
 
 
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+    result = env.uv("run", "mypy")  # what CI, `make lint` and the pre-commit hook run
+    assert "Success: no issues found" in result.stdout, result.stdout
+
+
 def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
     checks = [
         [tool("hadolint"), "Dockerfile"],
@@ -128,8 +133,18 @@ def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
             "vendor.github-workflows",
             ".github/workflows/ci.yml",
         ],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.dependabot",
+            ".github/dependabot.yml",
+        ],
+        # The workflow's security audit, as the pre-commit hook runs it (settings in
+        # .github/zizmor.yml), without the network.
+        [tool("zizmor"), "--offline", "."],
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],  # as the pre-commit hook: settings in pyproject.toml
     ]
     assert_validators_pass(nlp_default, checks)

@@ -7,7 +7,6 @@ The scenarios run the real command in a subprocess without a terminal, on projec
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
-from conftest import TEST_AUTHOR, assert_clean_failure, git, run_scaffold
+from conftest import TEST_AUTHOR, assert_clean_failure, git, run_scaffold, spawn_scaffold
 from update_fixtures import (
     CI_WORKFLOW,
     LINE_CHANGED_IN_V2,
@@ -35,19 +34,6 @@ from update_fixtures import (
     update,
     variant,
 )
-
-
-@pytest.fixture(scope="module")
-def v1_project(sets: TemplateSets, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pristine v1 project; tests work on copies of it."""
-    return new_project(tmp_path_factory.mktemp("pristine") / PROJECT_NAME, sets.v1)
-
-
-@pytest.fixture
-def project(v1_project: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / PROJECT_NAME
-    shutil.copytree(v1_project, copy, symlinks=True)
-    return copy
 
 
 def answers(project: Path) -> dict:
@@ -250,15 +236,7 @@ def test_update_on_a_fresh_clone_with_empty_home(
 
 
 def test_in_a_terminal_only_new_questions_are_asked(project: Path, sets: TemplateSets) -> None:
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
-        cwd=str(project),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 160),
-        env={**os.environ, "TERM": "xterm"},
-    )
+    child = spawn_scaffold("update", "--templates-dir", str(sets.v2), cwd=project)
     child.expect("Who keeps the notes")
     asked = child.before
     child.send("\x15" + "Ada\r")  # clear the default, type an answer
@@ -501,15 +479,7 @@ def test_no_git_project_is_adopted_then_updated(sets: TemplateSets, tmp_path: Pa
 def test_ctrl_c_at_a_question_says_nothing_was_changed(project: Path, sets: TemplateSets) -> None:
     git(project, "status", "--porcelain")
     before = snapshot(project)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
-        cwd=str(project),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 160),
-        env={**os.environ, "TERM": "xterm"},
-    )
+    child = spawn_scaffold("update", "--templates-dir", str(sets.v2), cwd=project)
     child.expect("Who keeps the notes")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)

@@ -11,39 +11,23 @@ student's kept.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 from conftest import git
 from update_fixtures import (
     CI_WORKFLOW,
     LINE_CHANGED_IN_V3,
     PACKAGE,
-    PROJECT_NAME,
     TemplateSets,
     append,
     edit_like_a_student,
     first_commit,
-    new_project,
     read,
     snapshot,
     update,
 )
 
 MY_NOTES = "## my notes\n\nWhat I tried and why.\n"
-
-
-@pytest.fixture(scope="module")
-def v1_project(sets: TemplateSets, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return new_project(tmp_path_factory.mktemp("pristine") / PROJECT_NAME, sets.v1)
-
-
-@pytest.fixture
-def project(v1_project: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / PROJECT_NAME
-    shutil.copytree(v1_project, copy, symlinks=True)
-    return copy
 
 
 def hosting(tmp_path: Path, name: str = "remote.git") -> Path:

@@ -5,6 +5,7 @@ Command modules are imported inside each command so `scaffold --help` stays fast
 
 from __future__ import annotations
 
+import enum
 import functools
 import signal
 from collections.abc import Callable
@@ -35,6 +36,9 @@ TemplatesDir = Annotated[
 Data = Annotated[
     list[str] | None,
     typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
+]
+Trust = Annotated[
+    bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
 ]
 DataFile = Annotated[
     Path | None,
@@ -89,9 +93,7 @@ def new(
         str | None, typer.Option("--vcs-ref", help="Tag, branch or commit of a git template.")
     ] = None,
     no_git: Annotated[bool, typer.Option("--no-git", help="Do not make a git repository.")] = False,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     force: Annotated[
         bool, typer.Option("--force", help="Render into a non-empty DEST, overwriting its files.")
     ] = False,
@@ -146,9 +148,7 @@ def update(
             help="List what would change or conflict, change nothing; exit as the update would.",
         ),
     ] = False,
-    trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks and extensions to run.")
-    ] = False,
+    trust: Trust = False,
     base: Annotated[
         str | None,
         typer.Option(
@@ -214,6 +214,185 @@ def check(
     from scaffold._commands import check as command
 
     raise typer.Exit(command.run(project, templates_dir))
+
+
+class ReviewFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+@_interruptible
+def review(
+    path: Annotated[
+        Path, typer.Argument(help="The repository (default: the current directory).")
+    ] = Path("."),
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="A table for the terminal, or a file.")
+    ] = ReviewFormat.table,
+    run_tests: Annotated[
+        bool, typer.Option("--run", help="Also run the project's tests (uv run pytest).")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds the tests may take with --run.")
+    ] = 900.0,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Score a repository against what reviewers of an ML portfolio look for, with a fix for
+    each miss (sp-repo-review's checks included).
+
+    Exit status: 0 all pass, 1 some miss, 2 the review could not run.
+    """
+    from scaffold._commands import review as command
+
+    code = command.run(
+        command.ReviewJob(
+            path=path,
+            output_format=output_format.value,
+            run_tests=run_tests,
+            timeout=timeout,
+            templates_dir=templates_dir,
+        )
+    )
+    raise typer.Exit(code)
+
+
+cohort_app = typer.Typer(
+    help="Hand out a project to every student of a roster, and keep them all up to date.",
+    no_args_is_help=True,
+)
+app.add_typer(cohort_app, name="cohort")
+
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: one per core for large cohorts)."
+    ),
+]
+
+
+@cohort_app.command("new")
+def cohort_new(
+    roster: Annotated[
+        Path, typer.Argument(help="CSV with a header: name, email (required), id, team.")
+    ],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="A template of the set (see `scaffold list`).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the projects and cohort.yml.")
+    ],
+    project_name: Annotated[
+        str | None,
+        typer.Option(
+            "--project-name",
+            metavar="PATTERN",
+            help='Each project\'s name, e.g. "NLP capstone - {name}" ({id}, {name}, {email}, '
+            "{team}).",
+        ),
+    ] = None,
+    remote: Annotated[
+        str | None,
+        typer.Option(
+            "--remote",
+            metavar="URL",
+            help='Each project\'s origin, e.g. "git@host:course/{id}.git" (same placeholders).',
+        ),
+    ] = None,
+    push: Annotated[bool, typer.Option("--push", help="Push each project's main to it.")] = False,
+    data: Data = None,
+    data_file: DataFile = None,
+    jobs: Jobs = None,
+    trust: Trust = False,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Make a project per student (or team) of ROSTER, as `scaffold new` makes one.
+
+    Re-running it skips the students done, retries the failed ones and adds new rows.
+    Exit status: 0 every row made (and pushed), 1 some were not, 2 refused, 130 interrupted.
+    """
+    from scaffold._commands.cohort import new as command
+
+    code = command.run(
+        command.CohortNewJob(
+            roster=roster,
+            template=template,
+            out=out,
+            project_name=project_name,
+            remote=remote,
+            push=push,
+            data=data or [],
+            data_file=data_file,
+            templates_dir=templates_dir,
+            jobs=jobs,
+            trust=trust,
+        )
+    )
+    raise typer.Exit(code)
+
+
+@cohort_app.command("update")
+def cohort_update(
+    manifest: Annotated[Path, typer.Argument(help="The cohort's cohort.yml (or its directory).")],
+    push: Annotated[
+        bool, typer.Option("--push", help="Push each student's update branch to their remote.")
+    ] = False,
+    commit_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--commit-conflicts",
+            help="Commit conflicting updates with their markers (default: no branch is made).",
+        ),
+    ] = False,
+    branch: Annotated[
+        str, typer.Option("--branch", help="The update branch's name ({version}: the new one).")
+    ] = "scaffold/update-{version}",
+    jobs: Jobs = None,
+    trust: Trust = False,
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Offer every student the newest template as a branch from their main, and report.
+
+    Students' main branches are never changed. Writes cohort-update.md and .csv beside the
+    manifest. Exit status: 0 all updated or up to date, 1 some not, 2 refused, 130 interrupted.
+    """
+    from scaffold._commands.cohort import update as command
+
+    code = command.run(
+        command.CohortUpdateJob(
+            manifest=manifest,
+            push=push,
+            commit_conflicts=commit_conflicts,
+            branch=branch,
+            templates_dir=templates_dir,
+            jobs=jobs,
+            trust=trust,
+        )
+    )
+    raise typer.Exit(code)
+
+
+@cohort_app.command("status")
+@_interruptible
+def cohort_status(
+    manifest: Annotated[Path, typer.Argument(help="The cohort's cohort.yml (or its directory).")],
+    fetch: Annotated[
+        bool, typer.Option("--fetch/--no-fetch", help="Fetch each student's remote first.")
+    ] = True,
+    branch: Annotated[
+        str, typer.Option("--branch", help="The update branches' name, as given to update.")
+    ] = "scaffold/update-{version}",
+    templates_dir: TemplatesDir = None,
+) -> None:
+    """Say which students are behind the template set's version; change nothing.
+
+    Exit status: 0 all current, 1 some behind, 2 some cannot be told.
+    """
+    from scaffold._commands.cohort import status as command
+
+    raise typer.Exit(command.run(manifest, templates_dir, fetch, branch))
 
 
 def main() -> None:

@@ -107,8 +107,9 @@ class FirstCommit:
             stderr=subprocess.PIPE,
         )
 
-    def commit(self, message: Callable[[str], str], identity: Identity) -> None:
-        """Commit every file; `message(tree)` is the commit message for the tree committed.
+    def commit(self, message: Callable[[str], str], identity: Identity) -> str:
+        """Commit every file and return the commit; `message(tree)` is the commit message for
+        the tree committed.
 
         commit-tree rather than commit: no hook may change the files or the message.
         """
@@ -124,6 +125,7 @@ class FirstCommit:
         with repo.git.custom_environment(**identity.env()):
             commit = repo.git.commit_tree(tree, "-m", text)
         repo.git.update_ref("-m", f"commit (initial): {text.splitlines()[0]}", "HEAD", commit)
+        return str(commit).strip()
 
     def abandon(self) -> None:
         """Stop `git init` if the render failed first (its directory is being removed)."""

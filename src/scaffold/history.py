@@ -135,15 +135,15 @@ def last_render(repo: Repo) -> RenderCommit | None:
     return commits[0] if commits else None
 
 
-def find_base(repo: Repo) -> Base | None:
-    """The pristine render to merge from, or None when HEAD's history has no render commit.
+def find_base(repo: Repo, rev: str = "HEAD") -> Base | None:
+    """The pristine render to merge from, or None when `rev`'s history has no render commit.
 
     Several renders can be "newest" (none an ancestor of another) when branches that each took
     an update were merged, or after a rewritten render was worked around with `--base`. A
     pristine one among them is safe to merge from (nothing of the user's is undone; at worst an
     older base raises conflicts); when every newest render fails its proof, refuse.
     """
-    commits = render_commits(repo)
+    commits = render_commits(repo, rev)
     if not commits:
         return None
     renders = {commit.sha for commit in commits}

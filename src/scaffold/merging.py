@@ -128,20 +128,11 @@ class RenderStage:
         self, *args: str, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None
     ) -> str:
         """Run git in the project, reading staged objects too and writing new ones here."""
-        status, out, err = self.repo.git.execute(
-            ["git", *args],
-            env={
-                **(env or {}),
-                "GIT_OBJECT_DIRECTORY": str(self.objects),
-                "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(self.project_objects),
-            },
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
-        )
-        if status not in ok_codes:
-            raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
-        return str(out)
+        objects = {
+            "GIT_OBJECT_DIRECTORY": str(self.objects),
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(self.project_objects),
+        }
+        return _run_git(self.repo, args, ok_codes, {**(env or {}), **objects})
 
     def tree_of(self, rev: str) -> str:
         return self.project_git("rev-parse", f"{rev}^{{tree}}").strip()
@@ -240,21 +231,24 @@ def changes(repo: Repo, old: str, new: str) -> list[Change]:
 # --- git's outputs, parsed ---------------------------------------------------------------------
 
 
+def _run_git(
+    repo: Repo, args: tuple[str, ...], ok_codes: tuple[int, ...], env: dict[str, str] | None
+) -> str:
+    status, out, err = repo.git.execute(
+        ["git", *args],
+        env=env,
+        with_extended_output=True,
+        with_exceptions=False,
+        strip_newline_in_stdout=False,
+    )
+    if status not in ok_codes:
+        raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
+    return str(out)
+
+
 def _plain_git(repo: Repo) -> GitRunner:
     """`git ARGS` in the project, with RenderStage.project_git's call shape."""
-
-    def run(*args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
-        status, out, err = repo.git.execute(
-            ["git", *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
-        )
-        if status not in ok_codes:
-            raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
-        return str(out)
-
-    return run
+    return lambda *args, ok_codes=(0,): _run_git(repo, args, ok_codes, None)
 
 
 def _changes(git: GitRunner, old: str, new: str, only: str | None) -> list[Change]:

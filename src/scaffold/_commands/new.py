@@ -2,12 +2,11 @@
 
 The questions are asked before anything exists on disk. Everything is then rendered and committed
 in a hidden staging directory on DEST's filesystem and moved into place only once it is complete
-(see `scaffold.placing`), so an error, Ctrl-C, SIGTERM or SIGHUP leaves nothing half-made behind.
+(see `scaffold.creating`), so an error, Ctrl-C, SIGTERM or SIGHUP leaves nothing half-made behind.
 """
 
 from __future__ import annotations
 
-import functools
 import getpass
 import shlex
 import shutil
@@ -17,8 +16,7 @@ from typing import Any
 
 import typer
 
-from scaffold import git, placing
-from scaffold.answers import Answers
+from scaffold import creating, git
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, resolve_template
 from scaffold.templates import load_template_set
@@ -68,7 +66,7 @@ def run(job: NewJob) -> None:
     try:
         if interactive:
             render.ask(dest)  # the questions, before anything exists on disk
-        answers = _render_into(dest, render, source, job.use_git)
+        answers = creating.create(dest, render, job.use_git).answers
     except KeyboardInterrupt:
         raise interrupted("Interrupted: nothing was written.") from None
     except OSError as error:
@@ -76,34 +74,6 @@ def run(job: NewJob) -> None:
     _print_next_steps(dest, answers.values, source)
     if job.use_git and not git.identity_defaults():
         _print_identity_note(git.Identity.of_author(answers.values))
-
-
-def _render_into(dest: Path, render: RenderJob, source: Any, use_git: bool) -> Answers:
-    """Render, commit and place: in a staging directory that is gone afterwards, whatever
-    happens (SIGTERM and SIGHUP arrive as KeyboardInterrupt, see _cli.main)."""
-    from git import GitCommandError
-
-    root = placing.staging_root(dest)
-    staged = root / dest.name  # same name as DEST, for Copier's _folder_name
-    first_commit = None
-    try:
-        if use_git:
-            first_commit = git.FirstCommit(staged)
-        answers = render.render(staged)
-        if first_commit:
-            message = functools.partial(git.render_message, source.label, answers.template_label)
-            first_commit.commit(message, git.Identity.of_author(answers.values))
-        placing.place(staged, dest, set_aside=root / "replaced")
-        return answers
-    except GitCommandError as error:
-        if error.status in (-2, 130):  # git itself took the Ctrl-C
-            raise KeyboardInterrupt from error
-        detail = str(error.stderr or "").strip() or str(error)
-        raise ScaffoldError(f"git failed while making the first commit: {detail}") from error
-    finally:
-        if first_commit:
-            first_commit.abandon()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _refuse_missing_flags(job: NewJob, data: dict[str, Any]) -> None:

@@ -12,16 +12,15 @@ Exit codes: 0 updated or already up to date; 1 merged with conflicts for the use
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, merging
+from scaffold import changelog, git, history, merging, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -50,27 +49,6 @@ class UpdateJob:
     base: str | None = None  # the render commit to merge from, instead of the newest
     adopt: bool = False  # record a render of the project's answers as the base first
     downgrade: bool = False  # allow taking the project to an older template version
-
-
-@dataclass(frozen=True)
-class Versions:
-    """What the merge message and the report say: which template, from which to which version."""
-
-    what: str  # "nlp template", "template https://..."
-    before: str
-    after: str
-
-    @classmethod
-    def of(cls, old: Answers, new: Answers) -> Versions:
-        if new.is_builtin:
-            return cls(new.what, str(old.version), str(new.version))
-        return cls(new.what, str(old.commit), str(new.commit))
-
-    @property
-    def title(self) -> str:
-        if self.before != self.after:
-            return f"Update {self.what} {self.before} → {self.after}"
-        return f"Re-render {self.what} {self.after}"
 
 
 def run(job: UpdateJob) -> int:
@@ -133,29 +111,16 @@ def _update(job: UpdateJob, state: _State) -> int:
         raise _no_render_history(repo, root)
     for note in base.notes:
         typer.echo(note)
-    old = history.answers_at(repo, base.commit) or answers  # what the base was rendered with
-
     with (
         tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
         merging.RenderStage(repo) as stage,
     ):
         render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
-        new = render.render(render_dir)
-        versions = Versions.of(old, new)
-        _refuse_downgrade(old, new, job.downgrade)
-        tree = stage.write_tree(render_dir)
-        author = git.Identity.of_author(new.values)
-        # The user's own git identity signs merges; without one (a fresh machine), the author's.
-        merger = None if git.has_configured_identity(repo) else author
-        head, parent = "HEAD", base.commit
-        if base.restore_tree is not None:
-            parent = stage.commit_tree(base.restore_tree, [], base.restore_message, author)
-            head = stage.commit_tree(
-                stage.tree_of("HEAD"), ["HEAD", parent], _restore_message(base, parent), merger
-            )
-        message = git.render_message(render.source.label, new.template_label, tree)
-        commit = stage.commit_tree(tree, [parent], message, author)
-        if tree == stage.tree_of(parent):
+        rendered = updating.render_on_base(
+            repo, stage, render, base, answers, render_dir, downgrade=job.downgrade
+        )
+        versions, head, commit = rendered.versions, rendered.head, rendered.commit
+        if rendered.up_to_date:
             up_to_date = f"{root} has the {versions.what} {versions.after}"
             if head == "HEAD":
                 typer.echo(f"Already up to date: {up_to_date}.")
@@ -167,7 +132,7 @@ def _update(job: UpdateJob, state: _State) -> int:
             state.repo, state.head = repo, repo.head.commit.hexsha
             stage.keep()
             merging.fast_forward(repo, head)
-            typer.echo(f"Recorded the pristine {base.label} render as the base ({parent[:12]}).")
+            _print_recorded(base, rendered.parent)
             typer.echo(f"Already up to date: {up_to_date}.")
             return UPDATED
         in_the_way = _ignored_files_in_the_way(stage, head, commit, root)
@@ -189,12 +154,16 @@ def _update(job: UpdateJob, state: _State) -> int:
 
     if head != "HEAD":
         merging.fast_forward(repo, head)
-        typer.echo(f"Recorded the pristine {base.label} render as the base ({parent[:12]}).")
-    message = _merge_message(versions, commit, old, new)
-    outcome = merging.merge_render(repo, commit, message, merger)
+        _print_recorded(base, rendered.parent)
+    message = updating.merge_message(rendered)
+    outcome = merging.merge_render(repo, commit, message, rendered.merger)
     code = _report(outcome, repo, root, versions, commit, undo=state.head[:12])
     _print_release_notes(render.source, versions)
     return code
+
+
+def _print_recorded(base: history.Base, restored: str) -> None:
+    typer.echo(f"Recorded the pristine {base.label} render as the base ({restored[:12]}).")
 
 
 def _refuse_unless_quiet(repo: Repo, project: Path) -> None:
@@ -254,57 +223,12 @@ def _template_source(answers: Answers, job: UpdateJob) -> TemplateSource:
     return BuiltinTemplate(spec, template_set)
 
 
-def _refuse_downgrade(old: Answers, new: Answers, allowed: bool) -> None:
-    """A custom template's version is known once rendered: refuse going back unless asked."""
-    if old.is_builtin or allowed or not is_newer(old.commit, new.commit):
-        return
-    raise ScaffoldError(
-        f"The project has the {new.what} {old.commit}; the update would take it back to the "
-        f"older {new.commit}. Nothing was changed.",
-        hint="Pass --downgrade if that is what you want.",
-    )
-
-
 def _ignored_files_in_the_way(
     stage: merging.RenderStage, head: str, commit: str, project: Path
 ) -> list[str]:
     """Paths the render would add where files exist untracked: ignored ones (the tree is clean)."""
     added = [change.path for change in stage.changes(head, commit, only="A")]
     return [path for path in added if os.path.lexists(project / path)]
-
-
-def _restore_message(base: history.Base, restored: str) -> str:
-    return (
-        f"Record the pristine {base.label} render as the update base\n\n"
-        f"The render commit {base.commit[:12]} is not in this history as ml-scaffold made it, "
-        f"so its pristine files come back as a render commit of their own ({restored[:12]}). "
-        "This merge keeps every file of the project as it was; `scaffold update` merges "
-        "newer renders from it.\n"
-    )
-
-
-def _merge_message(versions: Versions, commit: str, old: Answers, new: Answers) -> str:
-    lines = [
-        versions.title,
-        "",
-        f"Merges the {versions.what} {versions.after} as rendered with this project's answers",
-        f"(render commit {commit[:12]}, made by `scaffold update`).",
-    ]
-    changed = _answer_changes(old.values, new.values)
-    if changed:
-        lines += ["", "Changed answers:", *(f"  {line}" for line in changed)]
-    return "\n".join(lines) + "\n"
-
-
-def _answer_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    def shown(values: dict[str, Any], key: str) -> str:
-        return json.dumps(values[key], ensure_ascii=False, default=str) if key in values else "-"
-
-    return [
-        f"{key}: {shown(old, key)} → {shown(new, key)}"
-        for key in sorted(set(old) | set(new))
-        if old.get(key, ...) != new.get(key, ...)
-    ]
 
 
 _VERBS = {"A": "add", "M": "change", "T": "change", "D": "remove", "R": "move"}
@@ -320,7 +244,7 @@ def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
 
 def _print_preview(
     preview: merging.MergePreview,
-    versions: Versions,
+    versions: updating.Versions,
     in_the_way: list[str],
     base: history.Base,
 ) -> None:
@@ -338,7 +262,7 @@ def _print_preview(
     typer.echo("Nothing was changed.")
 
 
-def _print_release_notes(source: TemplateSource, versions: Versions) -> None:
+def _print_release_notes(source: TemplateSource, versions: updating.Versions) -> None:
     """What changed for users between the two versions, from the template set's changelog."""
     if not isinstance(source, BuiltinTemplate):
         return
@@ -354,7 +278,7 @@ def _report(
     outcome: merging.MergeOutcome,
     repo: Repo,
     project: Path,
-    versions: Versions,
+    versions: updating.Versions,
     commit: str,
     undo: str,
 ) -> int:
@@ -375,7 +299,7 @@ def _report(
 
 
 def _print_conflicts(
-    conflicts: list[merging.Conflict], project: Path, versions: Versions, commit: str
+    conflicts: list[merging.Conflict], project: Path, versions: updating.Versions, commit: str
 ) -> None:
     count = len(conflicts)
     files = "1 file conflicts" if count == 1 else f"{count} files conflict"

@@ -1,0 +1,419 @@
+"""What `scaffold cohort` does for one student: make their project, offer them a template update
+on a branch, push it, tell how far behind they are.
+
+Each job is a module-level function from a task (picklable: it may run in a worker process, see
+`scaffold.batch`) to an outcome. A student's problem is told in the outcome, never raised, so one
+student's trouble never stops the others. Nothing here writes to a student's main branch: the
+update is a branch of its own (`updating.merge_on_branch`), pushed under its own name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scaffold import creating, git, history, merging, remotes, updating
+from scaffold.answers import Answers
+from scaffold.errors import ScaffoldError
+from scaffold.rendering import BuiltinTemplate, RenderJob
+from scaffold.versions import is_newer
+
+if TYPE_CHECKING:
+    from git import Repo
+
+
+# --- Making a student's project ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewTask:
+    id: str
+    dest: Path
+    render: RenderJob
+    remote: str | None = None  # becomes the project's `origin`
+
+
+@dataclass(frozen=True)
+class NewOutcome:
+    id: str
+    commit: str | None = None  # the first commit: the pristine render
+    version: str | None = None
+    branch: str | None = None
+    error: str | None = None
+
+
+def create(task: NewTask) -> NewOutcome:
+    """The student's project, exactly as `scaffold new` makes it, with `origin` set."""
+    try:
+        created = creating.create(task.dest, task.render)
+        if task.remote:
+            remotes.add_origin(task.dest, task.remote)
+        answers = created.answers
+        return NewOutcome(
+            task.id,
+            commit=created.commit,
+            version=answers.version or answers.commit,
+            branch=current_branch(task.dest),
+        )
+    except ScaffoldError as error:
+        return NewOutcome(task.id, error=error.message)
+    except KeyboardInterrupt:
+        return NewOutcome(task.id, error="interrupted before it was made")
+    except Exception as error:  # an OSError, a git failure: this student's, reported
+        return NewOutcome(task.id, error=_described(error))
+
+
+def new_failed(task: NewTask, error: BaseException) -> NewOutcome:
+    return NewOutcome(task.id, error=f"the worker process stopped: {_described(error)}")
+
+
+def made_for(dest: Path, email: str) -> NewOutcome | None:
+    """The outcome of an earlier run that made `dest` for this student but stopped before it
+    could record it (a pristine render as the only commit, with the student's email); None if
+    `dest` is anything else."""
+    from git import InvalidGitRepositoryError, NoSuchPathError, Repo
+
+    try:
+        repo = Repo(dest)
+        commits = history.render_commits(repo)
+        count = int(repo.git.rev_list("--count", "HEAD"))
+    except (InvalidGitRepositoryError, NoSuchPathError, ValueError):
+        return None
+    except Exception:  # no commit yet, unreadable objects: not one of ours
+        return None
+    if count != 1 or len(commits) != 1 or commits[0].problem(set()) is not None:
+        return None
+    answers = history.answers_at(repo, commits[0].sha)
+    if (
+        answers is None
+        or str(answers.values.get("author_email", "")).casefold() != email.casefold()
+    ):
+        return None
+    return NewOutcome(
+        dest.name,
+        commit=commits[0].sha,
+        version=answers.version or answers.commit,
+        branch=current_branch(dest),
+    )
+
+
+def current_branch(project: Path) -> str | None:
+    """HEAD's branch, read from .git/HEAD (no git process for it)."""
+    head = (project / ".git" / "HEAD").read_text(encoding="utf-8").strip()
+    prefix = "ref: refs/heads/"
+    return head[len(prefix) :] if head.startswith(prefix) else None
+
+
+# --- Pushing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushTask:
+    id: str
+    project: Path
+    remote: str
+    branch: str
+
+
+def push(task: PushTask) -> str | None:
+    """Push the student's branch (main) to their remote; None, or why it was not pushed."""
+    failure = remotes.push(task.project, task.remote, f"refs/heads/{task.branch}", task.branch)
+    if failure is None:
+        return None
+    detail = str(failure)
+    if failure.rejected and ("fetch first" in detail or "non-fast-forward" in detail):
+        detail += " (the remote already has commits: it must be created empty)"
+    return detail
+
+
+# --- Offering a template update on a branch -----------------------------------------------------
+
+DEFAULT_UPDATE_BRANCH = "scaffold/update-{version}"
+
+UPDATED = "updated"
+CONFLICTS = "conflicts"
+UP_TO_DATE = "up to date"
+OFFERED = "offered"  # the same update branch is on the remote already, waiting to be merged
+UNREACHABLE = "unreachable"
+NOT_SCAFFOLD = "not a scaffold project"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class UpdateTask:
+    id: str
+    project: Path
+    remote: str | None  # None: the local repository is the student's
+    branch: str  # the student's main branch
+    render: RenderJob  # the template to render; the student's answers are added here
+    update_branch: str  # e.g. "scaffold/update-{version}"
+    commit_conflicts: bool = False
+    push: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    id: str
+    kind: str  # one of UPDATED ... REFUSED
+    detail: str = ""  # why (refused, unreachable), or what (files changed)
+    before: str | None = None  # the template version the student has
+    after: str | None = None  # the version the update brings
+    branch: str | None = None  # the update branch, when made
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (path, what happened)
+    pushed: bool = False
+    push_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Nothing left for the instructor to look at."""
+        return self.kind in (UPDATED, UP_TO_DATE, OFFERED) and self.push_error is None
+
+
+def update(task: UpdateTask) -> UpdateOutcome:
+    """Merge the template's newest render into the student's main as a new branch, and push
+    that branch if asked. The student's main is only read."""
+    from git import GitCommandError
+
+    try:
+        return _update(task)
+    except ScaffoldError as error:
+        return UpdateOutcome(task.id, REFUSED, error.message)
+    except KeyboardInterrupt:
+        return UpdateOutcome(task.id, REFUSED, "interrupted")
+    except GitCommandError as error:
+        detail = str(error.stderr or error).strip()
+        return UpdateOutcome(task.id, REFUSED, f"git failed: {detail}")
+    except Exception as error:
+        return UpdateOutcome(task.id, REFUSED, _described(error))
+
+
+def update_failed(task: UpdateTask, error: BaseException) -> UpdateOutcome:
+    return UpdateOutcome(task.id, REFUSED, f"the worker process stopped: {_described(error)}")
+
+
+def _update(task: UpdateTask) -> UpdateOutcome:
+    refusal = _reach(task)
+    if refusal is not None:
+        return refusal
+    repo = git.open_repo(task.project)
+    main = _student_main(repo, task)
+    if main is None:
+        where = "the remote" if task.remote else "the repository"
+        return UpdateOutcome(task.id, REFUSED, f"{where} has no branch {task.branch!r}")
+    answers = history.answers_at(repo, main)
+    if answers is None:
+        return UpdateOutcome(task.id, NOT_SCAFFOLD, f"{task.branch} has no readable answers file")
+    base = history.find_base(repo, main)  # a rewritten render refuses: ScaffoldError
+    if base is None:
+        return UpdateOutcome(
+            task.id,
+            NOT_SCAFFOLD,
+            f"no render commit in the history of {task.branch} (made without scaffold, or the "
+            "history was rewritten)",
+        )
+    refusal = _other_template(task, answers)
+    if refusal is not None:
+        return refusal
+    render = dataclasses.replace(task.render, previous=answers.values)
+    with (
+        tempfile.TemporaryDirectory(prefix="scaffold-cohort-") as scratch,
+        merging.RenderStage(repo) as stage,
+    ):
+        render_dir = Path(scratch) / task.project.name  # Copier's _folder_name, as at creation
+        rendered = updating.render_on_base(repo, stage, render, base, answers, render_dir, main)
+        versions = rendered.versions
+        done = {"before": versions.before, "after": versions.after}
+        if rendered.up_to_date:
+            return UpdateOutcome(task.id, UP_TO_DATE, "", **done)
+        branch = task.update_branch.format(version=versions.after)
+        _refuse_checked_out(repo, branch)
+        merged = updating.merge_on_branch(repo, stage, rendered, branch, task.commit_conflicts)
+    conflicts = [(conflict.path, conflict.description) for conflict in merged.conflicts]
+    kind = CONFLICTS if conflicts else UPDATED
+    changed = f"{len(merged.changes)} file{'s' if len(merged.changes) != 1 else ''} changed"
+    if merged.commit is None:
+        return UpdateOutcome(task.id, CONFLICTS, "branch not made", conflicts=conflicts, **done)
+    offered = _offered_already(repo, task, branch, merged.commit, main)
+    if offered is not None:
+        return dataclasses.replace(offered, **done, conflicts=conflicts)
+    outcome = UpdateOutcome(task.id, kind, changed, branch=branch, conflicts=conflicts, **done)
+    if not task.push:
+        return outcome
+    if task.remote is None:
+        return dataclasses.replace(outcome, push_error="no remote to push to")
+    failure = remotes.push(task.project, task.remote, f"refs/heads/{branch}", branch)
+    if failure is not None:
+        return dataclasses.replace(outcome, push_error=str(failure))
+    return dataclasses.replace(outcome, pushed=True)
+
+
+def _reach(task: UpdateTask) -> UpdateOutcome | None:
+    """Bring the student's work here: fetch it, or clone it when the folder is gone."""
+    if task.remote is None:
+        if task.project.is_dir():
+            return None
+        return UpdateOutcome(
+            task.id, REFUSED, f"its folder {task.project} is gone and it has no remote"
+        )
+    if not task.project.exists():
+        failure = remotes.clone(task.remote, task.project)
+    else:
+        failure = remotes.fetch(task.project, task.remote)
+    if failure is not None:
+        return UpdateOutcome(task.id, UNREACHABLE, failure.detail)
+    return None
+
+
+def _student_main(repo: Repo, task: UpdateTask) -> str | None:
+    ref = f"refs/remotes/origin/{task.branch}" if task.remote else f"refs/heads/{task.branch}"
+    return _resolve(repo, ref)
+
+
+def _other_template(task: UpdateTask, answers: Answers) -> UpdateOutcome | None:
+    source = task.render.source
+    if not isinstance(source, BuiltinTemplate) or answers.template != source.spec.name:
+        made = answers.template or answers.src_path
+        return UpdateOutcome(
+            task.id, REFUSED, f"made from the {made} template, not the cohort's {source.label}"
+        )
+    available = source.template_set.version
+    if is_newer(answers.version, available):
+        return UpdateOutcome(
+            task.id,
+            REFUSED,
+            f"has the {answers.template} template {answers.version}, newer than this "
+            f"template set's {available}",
+            before=answers.version,
+        )
+    return None
+
+
+def _refuse_checked_out(repo: Repo, branch: str) -> None:
+    head = repo.git.execute(
+        ["git", "symbolic-ref", "--quiet", "HEAD"], with_exceptions=False
+    ).strip()
+    if head == f"refs/heads/{branch}":
+        raise ScaffoldError(
+            f"the update branch {branch} is checked out in {repo.working_tree_dir}: "
+            "check out another branch there first"
+        )
+
+
+def _offered_already(
+    repo: Repo, task: UpdateTask, branch: str, merge: str, main: str
+) -> UpdateOutcome | None:
+    """When the remote has the update branch already: the same update (waiting for the
+    student's merge) is OFFERED; anything else there is the student's and is left alone."""
+    if task.remote is None:
+        return None
+    theirs = _resolve(repo, f"refs/remotes/origin/{branch}")
+    if theirs is None:
+        return None
+    same_files = _resolve(repo, f"{theirs}^{{tree}}") == _resolve(repo, f"{merge}^{{tree}}")
+    same_start = _resolve(repo, f"{theirs}^1") == main
+    if same_files and same_start:
+        repo.git.update_ref(f"refs/heads/{branch}", theirs)  # keep the one the student has
+        return UpdateOutcome(
+            task.id, OFFERED, "the same update branch is on the remote", branch=branch
+        )
+    repo.git.update_ref("-d", f"refs/heads/{branch}", merge)
+    return UpdateOutcome(
+        task.id,
+        REFUSED,
+        f"the remote already has a branch {branch} that differs from this update (made "
+        f"before the student's latest commits, or changed since): delete it on the remote, "
+        "or name another branch with --branch",
+    )
+
+
+# --- Who is behind --------------------------------------------------------------------------
+
+
+CURRENT = "current"
+BEHIND = "behind"
+
+
+@dataclass(frozen=True)
+class StatusTask:
+    id: str
+    project: Path
+    remote: str | None
+    branch: str
+    template: str
+    latest: str  # the template set's version
+    update_branch: str  # e.g. "scaffold/update-{version}"
+    fetch: bool = True
+
+
+@dataclass(frozen=True)
+class StatusOutcome:
+    id: str
+    kind: str  # CURRENT, BEHIND, UNREACHABLE, NOT_SCAFFOLD or REFUSED
+    version: str | None = None
+    detail: str = ""
+    offered: bool = False  # the update branch to `latest` is there, not merged yet
+
+
+def status(task: StatusTask) -> StatusOutcome:
+    """The template version on the student's main, against the newest; changes nothing but
+    the remote-tracking refs a fetch updates."""
+    try:
+        return _status(task)
+    except ScaffoldError as error:
+        return StatusOutcome(task.id, REFUSED, detail=error.message)
+    except Exception as error:
+        return StatusOutcome(task.id, REFUSED, detail=_described(error))
+
+
+def _status(task: StatusTask) -> StatusOutcome:
+    if not task.project.is_dir():
+        return StatusOutcome(task.id, REFUSED, detail=f"its folder {task.project} is gone")
+    if task.remote and task.fetch:
+        failure = remotes.fetch(task.project, task.remote)
+        if failure is not None:
+            return StatusOutcome(task.id, UNREACHABLE, detail=failure.detail)
+    repo = git.open_repo(task.project)
+    prefix = "refs/remotes/origin/" if task.remote else "refs/heads/"
+    main = _resolve(repo, prefix + task.branch)
+    if main is None and not task.fetch:  # never fetched: what was made and pushed from here
+        prefix = "refs/heads/"
+        main = _resolve(repo, prefix + task.branch)
+    if main is None:
+        return StatusOutcome(task.id, REFUSED, detail=f"no branch {task.branch!r}")
+    answers = history.answers_at(repo, main)
+    if answers is None:
+        return StatusOutcome(task.id, NOT_SCAFFOLD, detail=f"{task.branch} has no answers file")
+    if history.find_base(repo, main) is None:  # a rewritten render raises: update would refuse
+        return StatusOutcome(task.id, NOT_SCAFFOLD, detail="no render commit on its main")
+    version = answers.version
+    if answers.template != task.template:
+        return StatusOutcome(
+            task.id, REFUSED, version, f"made from the {answers.template} template"
+        )
+    if not is_newer(task.latest, version):
+        return StatusOutcome(task.id, CURRENT, version)
+    offered = _resolve(repo, prefix + task.update_branch.format(version=task.latest)) is not None
+    detail = f"{task.latest} available" + (
+        ", update branch waiting to be merged" if offered else ""
+    )
+    return StatusOutcome(task.id, BEHIND, version, detail, offered=offered)
+
+
+# --- git ------------------------------------------------------------------------------------------
+
+
+def _resolve(repo: Repo, rev: str) -> str | None:
+    status_code, out, _ = repo.git.execute(
+        ["git", "rev-parse", "--verify", "--quiet", rev],
+        with_extended_output=True,
+        with_exceptions=False,
+    )
+    return str(out).strip() if status_code == 0 and str(out).strip() else None
+
+
+def _described(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

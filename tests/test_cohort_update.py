@@ -1,0 +1,88 @@
+"""`scaffold cohort update` on a cohort without remotes (the students work in the projects the
+instructor made, on a shared machine): the update is a local branch, main and the worktree stay
+as they are. And the refusals that protect a student's main.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cohort_fixtures import cohort, commit_all, email_of, read_csv, write_roster
+from conftest import assert_clean_failure, git
+from update_fixtures import CI_WORKFLOW, TemplateSets, append, read, snapshot
+
+UPDATE_BRANCH = "scaffold/update-2.0.0"
+
+
+@pytest.fixture
+def local_cohort(sets: TemplateSets, tmp_path: Path) -> Path:
+    names = ["Ada Lovelace", "Ben Okri", "Cy Twombly"]
+    roster = write_roster(
+        tmp_path / "roster.csv", [{"name": n, "email": email_of(n)} for n in names]
+    )
+    out = tmp_path / "course"
+    made = cohort("new", roster, "-t", "nlp", "--out", out, "--templates-dir", sets.v1)
+    assert made.returncode == 0, made.stdout + made.stderr
+    return out
+
+
+def test_without_remotes_the_update_is_a_local_branch(
+    local_cohort: Path, sets: TemplateSets
+) -> None:
+    ada = local_cohort / "ada-lovelace"
+    append(ada / "README.md", "\nMy notes.\n")
+    commit_all(ada, "My notes")
+    main_before = git(ada, "rev-parse", "main").strip()
+    worktree_before = {k: v for k, v in snapshot(ada).items() if not k.startswith(".git/")}
+
+    result = cohort("update", local_cohort, "--templates-dir", sets.v2)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {row["id"]: row for row in read_csv(local_cohort / "cohort-update.csv")}
+    assert {row["outcome"] for row in rows.values()} == {"updated cleanly"}
+    assert {row["pushed"] for row in rows.values()} == {"no"}
+    assert git(ada, "rev-parse", "main").strip() == main_before
+    assert git(ada, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    assert git(ada, "status", "--porcelain") == ""
+    assert {k: v for k, v in snapshot(ada).items() if not k.startswith(".git/")} == worktree_before
+    assert sets.ci_fix in git(ada, "show", f"{UPDATE_BRANCH}:{CI_WORKFLOW}")
+    assert "My notes." in git(ada, "show", f"{UPDATE_BRANCH}:README.md")
+    git(ada, "merge", "-q", UPDATE_BRANCH)  # what the student does
+    assert sets.ci_fix in read(ada, CI_WORKFLOW)
+
+    again = cohort("status", local_cohort, "--templates-dir", sets.v2)
+    assert again.returncode == 1, again.stdout + again.stderr  # the two others are behind
+    assert "waiting to be merged" in again.stdout
+
+
+def test_push_without_remotes_says_so(local_cohort: Path, sets: TemplateSets) -> None:
+    result = cohort("update", local_cohort, "--push", "--templates-dir", sets.v2)
+    assert result.returncode == 1
+    rows = read_csv(local_cohort / "cohort-update.csv")
+    assert {row["details"] for row in rows} == {"no remote to push to"}
+
+
+def test_an_update_branch_checked_out_is_not_moved(local_cohort: Path, sets: TemplateSets) -> None:
+    ben = local_cohort / "ben-okri"
+    git(ben, "checkout", "-qb", UPDATE_BRANCH)
+    result = cohort("update", local_cohort, "--templates-dir", sets.v2)
+    assert result.returncode == 1
+    rows = {row["id"]: row for row in read_csv(local_cohort / "cohort-update.csv")}
+    assert rows["ben-okri"]["outcome"] == "refused"
+    assert "is checked out" in rows["ben-okri"]["details"]
+    assert rows["ada-lovelace"]["outcome"] == "updated cleanly"
+    assert git(ben, "rev-parse", "HEAD").strip() == git(ben, "rev-parse", "main").strip()
+
+
+@pytest.mark.parametrize("branch", ["main", "update-{when}"])
+def test_a_branch_name_that_could_be_main_is_refused(local_cohort: Path, branch: str) -> None:
+    result = cohort("update", local_cohort, "--branch", branch)
+    assert result.returncode == 2
+    assert_clean_failure(result, "--branch")
+
+
+def test_a_directory_that_is_no_cohort_is_refused(tmp_path: Path) -> None:
+    result = cohort("update", tmp_path)
+    assert result.returncode == 2
+    assert_clean_failure(result, "holds no cohort.yml")
