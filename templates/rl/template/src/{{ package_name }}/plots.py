@@ -44,8 +44,8 @@ def plot_learning_curve(
 
 
 def plot_return_distribution(
-    returns: Sequence[float],
-    random_returns: Sequence[float],
+    returns: np.ndarray,
+    random_returns: np.ndarray,
     threshold: float | None,
     env_id: str,
     path: Path,
@@ -55,7 +55,7 @@ def plot_return_distribution(
     ax = fig.subplots()
     values = np.concatenate([np.asarray(returns, float), np.asarray(random_returns, float)])
     low, high = float(values.min()), float(values.max())
-    bins = np.linspace(low, high if high > low else low + 1.0, 31)
+    bins = np.linspace(low, high if high > low else low + 1.0, 31).tolist()
     ax.hist(
         random_returns, bins=bins, alpha=0.6, label=f"random (mean {np.mean(random_returns):.1f})"
     )
