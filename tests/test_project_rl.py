@@ -138,6 +138,11 @@ def test_training_resumes_from_its_checkpoint(trained: dict, env: ProjectEnv) ->
     assert metadata["timesteps"] == 18432
 
 
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+    result = env.run(str(env.python), "-m", "mypy")  # settings in pyproject.toml
+    assert "Success: no issues found" in result.stdout, result.stdout
+
+
 def test_generated_files_pass_their_validators(rl_default: Path) -> None:
     checks = [
         [tool("hadolint"), "Dockerfile"],
@@ -147,8 +152,16 @@ def test_generated_files_pass_their_validators(rl_default: Path) -> None:
             "vendor.github-workflows",
             ".github/workflows/ci.yml",
         ],
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.dependabot",
+            ".github/dependabot.yml",
+        ],
+        [tool("zizmor"), "--offline", "."],
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],
     ]
     assert_validators_pass(rl_default, checks)

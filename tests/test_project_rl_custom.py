@@ -67,5 +67,11 @@ def test_generated_files_pass_their_validators(rl_custom: Path) -> None:
         [tool("validate-pyproject"), "pyproject.toml"],
         [tool("ruff"), "check", "--no-cache", "."],
         [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],
     ]
     assert_validators_pass(rl_custom, checks)
+
+
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+    result = env.run(str(env.python), "-m", "mypy")  # MLflow's tracking module included
+    assert "Success: no issues found" in result.stdout, result.stdout
