@@ -11,6 +11,9 @@ caches (uv's and pip's own), then the median of N runs is reported, phase by pha
 with the total's ratio to the target: at most 60 s per specialization with uv.
 
 uv gets the package sources pip is configured with, as in the tests (tests/project_env.py).
+A specialization that depends on torch (RL) installs as its tests do, with the machine's local
+CPU wheel pinned: `uv venv` + `uv pip install torch==2.13.0 -e ".[dev]"`, and pip the same,
+because `uv sync` cannot take pip's constraints file and would download the CUDA build (GBs).
 PYTHONDONTWRITEBYTECODE is removed from the commands' environment, as a student's machine does
 not set it: uv installs without compiling bytecode, so Python compiles (and caches) what it
 imports on first use, while pip compiles everything at install time.
@@ -93,19 +96,25 @@ def first_prediction(command: list[str], cwd: Path, env: dict[str, str], item: o
         server.wait(timeout=30)
 
 
-def one_run(tool: str, spec: str, item: object, work: Path) -> dict[str, float]:
+def one_run(tool: str, spec: str, item: object, work: Path, pins: list[str]) -> dict[str, float]:
     """Every phase of a first green with `tool` ("uv" or "pip"), in a fresh project under work."""
     project = work / f"my-{spec}-project"
     package = project.name.replace("-", "_")
     env = environ(project)
     new = [str(BIN / "scaffold"), "new", project.name, "-t", spec, "--defaults"]
     times = {"new": timed(new, work, env)}
-    if tool == "uv":
+    if tool == "uv" and not pins:
         times["install"] = timed(["uv", "sync"], project, env)
         prefix = ["uv", "run"]
+    elif tool == "uv":
+        times["install"] = timed(["uv", "venv", "--quiet", ".venv"], project, env)
+        install = ["uv", "pip", "install", "--quiet", "--python", ".venv/bin/python", *pins]
+        times["install"] += timed([*install, "-e", ".[dev]"], project, env)
+        prefix = []
     else:
         times["install"] = timed([sys.executable, "-m", "venv", ".venv"], project, env)
-        times["install"] += timed(["pip", "install", "--quiet", "-e", ".[dev]"], project, env)
+        install = ["pip", "install", "--quiet", *pins, "-e", ".[dev]"]
+        times["install"] += timed(install, project, env)
         prefix = []  # .venv/bin comes first on PATH, as in an activated environment
     times["tests"] = timed([*prefix, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     times["train"] = timed([*prefix, package, "train"], project, env)
@@ -148,12 +157,14 @@ def main() -> None:
             print(f"### {name}\n\nskipped: needs download.pytorch.org (see bench_cv.py)\n")
             continue
         item = (spec.get("data", {}).get("spec_example_inputs") or ["hello"])[0]
+        dependencies = spec.get("data", {}).get("spec_dependencies", [])
+        pins = ["torch==2.13.0"] if any(d.startswith("torch") for d in dependencies) else []
         runs: dict[str, list[dict[str, float]]] = {"uv": [], "pip": []}
         for index in range(args.runs + 1):
             for tool in runs:
                 work = Path(tempfile.mkdtemp(prefix=f"bench-green-{tool}-"))
                 try:
-                    times = one_run(tool, name, item, work)
+                    times = one_run(tool, name, item, work, pins)
                 finally:
                     shutil.rmtree(work, ignore_errors=True)
                 if index:  # run 0 warms the caches

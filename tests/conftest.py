@@ -124,6 +124,15 @@ def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def rl_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The RL project as `scaffold new -t rl --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "cartpole-agent"
+    result = run_scaffold("new", dest, "-t", "rl", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
 def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The CV project with awkward answers: quotes, emoji, Jinja, the longest package name."""
     dest = tmp_path_factory.mktemp("rendered") / "pixel-peeper"
@@ -131,6 +140,21 @@ def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
         arg for key, value in CV_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
     ]
     result = run_scaffold("new", dest, "-t", "cv", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def rl_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The RL project with the mlops answers changed from their defaults, as for NLP."""
+    dest = tmp_path_factory.mktemp("rendered") / "custom-rl"
+    answers = {
+        key: value for key, value in NON_DEFAULT_ANSWERS.items() if key != "pretrained_model"
+    }
+    answers["project_name"] = 'Agent "Q" {{ 7*7 }} 🤖'
+    answers["package_name"] = "agent_q"
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    result = run_scaffold("new", dest, "-t", "rl", *data)
     assert result.returncode == 0, result.stderr
     return dest
 

@@ -1,11 +1,13 @@
-"""The NLP project's demo page in headless Chromium, used as a person would use it.
+"""The demo pages of the NLP and RL projects in headless Chromium, used as a person would use them.
 
-The project is installed the way its Dockerfile installs it, `pip install ".[serve]"` (not
+The NLP project is installed the way its Dockerfile installs it, `pip install ".[serve]"` (not
 editable), so the page's files must come from the built wheel. It trains, serves on 127.0.0.1,
 and Playwright drives Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it):
-examples, typing, the keyboard, the button, a refused input and a server that went away.
-Slow: a virtual environment, an install and a training run.
-"""
+examples, typing, the keyboard, the button, a refused input and a server that went away. The RL
+project (its widget reads the observation's labels from GET /model) is installed the same way,
+with uv and the local torch wheel, trains briefly, and is driven through an example and typed
+numbers.
+Slow: virtual environments, installs and training runs."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import pytest
 from browser import Watched, chromium
 from playwright.sync_api import BrowserContext, Page, expect
 from project_env import ProjectEnv
+from rl_project import QUICK_CONFIG, TORCH
 
 pytestmark = pytest.mark.slow
 PACKAGE = "review_sentiment"
@@ -198,3 +201,69 @@ def test_a_server_that_went_away_is_a_readable_message(
     )
     page.close()
     assert not watched.problems
+
+
+# The RL project's page: the widget asks the server what an observation holds.
+RL_PACKAGE = "cartpole_agent"
+
+
+@pytest.fixture(scope="module")
+def rl_url(rl_default: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = tmp_path_factory.mktemp("demo-rl") / rl_default.name
+    shutil.copytree(rl_default, project, symlinks=True)
+    (project / "configs" / "config.yaml").write_text(QUICK_CONFIG, encoding="utf-8")
+    env = ProjectEnv.uv_pip(project, RL_PACKAGE, (TORCH, ".[serve]"))
+    env.command("train")
+    with env.serving() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def rl_page(browser: BrowserContext, rl_url: str) -> Iterator[Page]:
+    watched = Watched(browser, rl_url)
+    watched.page.goto(f"{rl_url}/")
+    yield watched.page
+    watched.page.close()
+    assert not watched.problems
+
+
+def expect_action(page: Page, action: str, echo: str) -> None:
+    result = page.locator("#demo-result")
+    expect(result.locator(".verdict-label")).to_have_text(action)
+    shown = bars(page)
+    assert set(shown) == {"push left", "push right"}
+    assert list(shown)[0] == action and shown[action] > 50
+    expect(result.locator(".verdict-score")).to_have_text(f"{shown[action]:.1f}% probability")
+    expect(result.locator(".echo")).to_have_text(echo)
+    expect(page.get_by_role("alert")).to_be_hidden()
+
+
+def test_rl_an_example_observation_is_one_click_from_an_action(rl_page: Page) -> None:
+    page = rl_page
+    expect(page.get_by_label("pole angle", exact=True)).to_have_value("0")  # labels from /model
+    page.get_by_role("button", name="[0, 0, 0.05, 0.5]").click()
+
+    expect(page.get_by_label("pole angular velocity")).to_have_value("0.5")
+    expect_action(
+        page,
+        "push right",
+        "cart position 0 · cart velocity 0 · pole angle 0.05 · pole angular velocity 0.5",
+    )
+
+
+def test_rl_typed_numbers_choose_an_action_and_a_blank_is_named(rl_page: Page) -> None:
+    page = rl_page
+    page.get_by_label("pole angle", exact=True).fill("-0.05")
+    page.get_by_label("pole angular velocity").fill("-0.5")
+    page.get_by_role("button", name="Choose action").click()
+    expect_action(
+        page,
+        "push left",
+        "cart position 0 · cart velocity 0 · pole angle -0.05 · pole angular velocity -0.5",
+    )
+
+    page.get_by_label("cart velocity").fill("")
+    page.get_by_label("cart velocity").press("Enter")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Check the input. Give a number for cart velocity."
+    )

@@ -19,13 +19,13 @@ def answer_remaining_with_enter(child: pexpect.spawn) -> None:
     child.close()
 
 
-def test_pick_nlp_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> None:
+def test_pick_rl_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> None:
     child = spawn("new", str(tmp_path / "proj"))
     child.expect("Which specialization")
     for title in ("NLP", "Computer vision", "Reinforcement learning", "Edge", "fairness"):
         child.expect(title)
     child.expect("coming soon")
-    child.send("\r")  # NLP, the first entry, is the default
+    child.send("\x1b[B\x1b[B\r")  # two arrows down from NLP: past computer vision to RL
     child.expect("Project name")
     child.send("\r")  # default: the folder's name
     child.expect("Python package name")
@@ -37,7 +37,7 @@ def test_pick_nlp_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> N
     answer_remaining_with_enter(child)
     assert child.exitstatus == 0
     answers = yaml.safe_load((tmp_path / "proj" / ".copier-answers.yml").read_text())
-    assert answers["_scaffold_template"] == "nlp"
+    assert answers["_scaffold_template"] == "rl"
     assert answers["project_name"] == "proj"
     assert answers["package_name"] == "good_pkg"
 

@@ -1,0 +1,193 @@
+"""The RL template's bar: mean return over 100 held-out CartPole-v1 episodes against training time.
+
+The issue's bar: with the default config and seed, a mean return of at least 475 over 100
+evaluation episodes (Gymnasium's "solved"), after at most 120 s of training on 2 cores. This
+renders `scaffold new -t rl --defaults`, installs it once the way the tests do (`uv pip install
+torch==2.13.0 -e ".[dev]"`: the local CPU wheel), then runs the project's own `train` command:
+
+- the default config, N times (each a fresh model directory): median training time (wall and
+  CPU, as `train` measures them around the learning loop) and every run's mean return;
+- a budget sweep, one run per `total_timesteps`: the smallest budget whose policy already scores
+  at least 475, i.e. the time to solve;
+- with `--thermostat`, the custom environment at several energy prices: return, reward terms,
+  energy per day and the indoor temperature at 02:00, 06:00 and 18:00 (data/README.md's table).
+
+The machine is shared: the load average is printed at start and end.
+
+usage: python bench/bench_rl.py [--runs 3] [--budgets 40000,60000,80000,100000] [--thermostat]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests"))
+from project_env import ProjectEnv  # noqa: E402
+
+PACKAGE = "bench_agent"
+BAR_RETURN, BAR_SECONDS = 475.0, 120.0
+# Behaviour of a trained thermostat policy on the 100 evaluation days, printed as JSON.
+THERMOSTAT_BEHAVIOUR = """
+import json, sys
+import numpy as np
+from bench_agent.config import load_config
+from bench_agent.data import evaluation_seeds, make_env
+from bench_agent.model import PolicyAgent
+config = load_config(sys.argv[1])
+agent = PolicyAgent.load(config.model_dir)
+energy, temperatures = [], []
+for seed in evaluation_seeds(config.evaluation.seed, config.evaluation.episodes):
+    env = make_env(config.env_id, config.env_kwargs)
+    observation, _ = env.reset(seed=seed)
+    day, kwh, done = [float(observation[0])], 0.0, False
+    while not done:
+        observation, _, terminated, truncated, info = env.step(int(agent.act(observation[None])[0]))
+        day.append(float(observation[0]))
+        kwh += info["power_kw"] * 0.5
+        done = terminated or truncated
+    energy.append(kwh)
+    temperatures.append(day)
+mean_day = np.mean(temperatures, axis=0)  # index i: after i half-hours
+print(json.dumps({"kwh": float(np.mean(energy)), "t02": mean_day[4], "t06": mean_day[12],
+                  "t18": mean_day[36]}))
+"""
+
+
+def config_file(project: Path, name: str, base: str, **settings: object) -> Path:
+    """configs/NAME.yaml: the base config with top-level keys replaced, and its own outputs."""
+    import yaml
+
+    data = yaml.safe_load((project / "configs" / base).read_text(encoding="utf-8"))
+    data.update(settings, model_dir=f"models/{name}", reports_dir=f"reports/{name}")
+    data["progress_bar"] = False
+    path = project / "configs" / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def train(env: ProjectEnv, config: Path) -> tuple[dict, dict, float]:
+    """Metrics, model metadata and the whole command's wall time of one `train` run."""
+    start = time.perf_counter()
+    env.command("train", "--config", str(config), timeout=1800)
+    elapsed = time.perf_counter() - start
+    name = config.stem
+    metrics = json.loads((env.project / "reports" / name / "metrics.json").read_text())
+    metadata = json.loads((env.project / "models" / name / "metadata.json").read_text())
+    return metrics, metadata, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--budgets", default="40000,60000,80000,100000")
+    parser.add_argument("--thermostat", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-rl-"))
+    try:
+        project = work / PACKAGE.replace("_", "-")
+        subprocess.run(
+            [str(BIN / "scaffold"), "new", str(project), "-t", "rl", "--defaults", "--no-git"],
+            check=True,
+            capture_output=True,
+        )
+        env = ProjectEnv.uv_pip(project, PACKAGE, ("torch==2.13.0", "-e", ".[dev]"))
+        print(f"{os.cpu_count()} cores; load average at start: {os.getloadavg()[0]:.1f}\n")
+        if args.runs:
+            default_runs(env, args.runs)
+        budget_sweep(env, [int(budget) for budget in args.budgets.split(",")])
+        if args.thermostat:
+            thermostat(env)
+        print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def default_runs(env: ProjectEnv, runs: int) -> None:
+    results = []
+    for index in range(runs):
+        config = config_file(env.project, f"default-{index}", "config.yaml")
+        metrics, metadata, elapsed = train(env, config)
+        results.append((metrics, metadata, elapsed))
+        print(
+            f"  run {index}: mean return {metrics['mean_return']:.1f} "
+            f"± {metrics['std_return']:.1f}, "
+            f"training {metadata['training_seconds']:.1f} s wall, "
+            f"{metadata['training_cpu_seconds']:.1f} s CPU; `train` {elapsed:.1f} s; "
+            f"load {os.getloadavg()[0]:.1f}",
+            file=sys.stderr,
+        )
+    wall = statistics.median(metadata["training_seconds"] for _, metadata, _ in results)
+    cpu = statistics.median(metadata["training_cpu_seconds"] for _, metadata, _ in results)
+    command = statistics.median(elapsed for *_, elapsed in results)
+    returns = ", ".join(f"{metrics['mean_return']:.1f}" for metrics, *_ in results)
+    random = results[0][0]["random_mean_return"]
+    print("### CartPole-v1, default config (100,000 timesteps, seed 42)\n")
+    print("| measure | value | bar |")
+    print("| --- | --- | --- |")
+    print(f"| mean return over 100 held-out episodes, each run | {returns} | ≥ {BAR_RETURN:g} |")
+    print(f"| random agent, same episodes | {random:.1f} | |")
+    print(
+        f"| training, median wall time | {wall:.1f} s "
+        f"| ≤ {BAR_SECONDS:g} s: {wall / BAR_SECONDS:.2f} |"
+    )
+    print(f"| training, median CPU time | {cpu:.1f} s | |")
+    print(f"| whole `train` command (imports, evaluation, figures, GIF) | {command:.1f} s | |\n")
+
+
+def budget_sweep(env: ProjectEnv, budgets: list[int]) -> None:
+    print("### Time to solve: one run per budget\n")
+    print("| total_timesteps | mean return | training wall | training CPU |")
+    print("| --- | --- | --- | --- |")
+    for budget in budgets:
+        config = config_file(env.project, f"budget-{budget}", "config.yaml", total_timesteps=budget)
+        metrics, metadata, _ = train(env, config)
+        mark = " ✓" if metrics["mean_return"] >= BAR_RETURN else ""
+        print(
+            f"| {budget:,} | {metrics['mean_return']:.1f}{mark} | "
+            f"{metadata['training_seconds']:.1f} s | {metadata['training_cpu_seconds']:.1f} s |"
+        )
+    print()
+
+
+def thermostat(env: ProjectEnv) -> None:
+    print("### Thermostat-v0 by energy price (configs/thermostat.yaml otherwise)\n")
+    print(
+        "| energy_price | return | comfort | energy | kWh/day "
+        "| °C 02:00 / 06:00 / 18:00 | training |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    import yaml
+
+    base = yaml.safe_load((env.project / "configs" / "thermostat.yaml").read_text())
+    for price in (0.0, 0.3, 3.0):
+        kwargs = {**base["env_kwargs"], "energy_price": price}
+        config = config_file(
+            env.project, f"thermostat-{price}", "thermostat.yaml", env_kwargs=kwargs
+        )
+        metrics, metadata, _ = train(env, config)
+        behaviour = json.loads(
+            env.run(str(env.python), "-c", THERMOSTAT_BEHAVIOUR, str(config)).stdout
+        )
+        print(
+            f"| {price} | {metrics['mean_return']:.1f} | {metrics['mean_comfort_reward']:.1f} | "
+            f"{metrics['mean_energy_reward']:.1f} | {behaviour['kwh']:.1f} | "
+            f"{behaviour['t02']:.1f} / {behaviour['t06']:.1f} / {behaviour['t18']:.1f} | "
+            f"{metadata['training_seconds']:.0f} s |"
+        )
+    print(f"\nrandom heater at the last price: {metrics['random_mean_return']:.1f}\n")
+
+
+if __name__ == "__main__":
+    main()
