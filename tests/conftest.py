@@ -9,9 +9,14 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The version of this repository's template set: what a project made now records.
+SET_VERSION = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text("utf-8"))[
+    "version"
+]
 TEST_AUTHOR = ("Test Student", "student@example.com")
 
 

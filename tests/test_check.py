@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, git, run_scaffold
+from conftest import SET_VERSION, assert_clean_failure, git, run_scaffold
 from update_fixtures import PROJECT_NAME, TemplateSets, new_project, notes_dir, variant
 
 
@@ -19,13 +19,13 @@ def project(sets: TemplateSets, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def test_current_version_exits_0(project: Path, sets: TemplateSets) -> None:
     result = run_scaffold("check", project, "--templates-dir", sets.v1)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Up to date" in result.stdout and "1.0.0" in result.stdout
+    assert "Up to date" in result.stdout and SET_VERSION in result.stdout
 
 
 def test_newer_version_exits_1_and_names_both(project: Path, sets: TemplateSets) -> None:
     result = run_scaffold("check", project, "--templates-dir", sets.v2)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "1.0.0" in result.stdout and "2.0.0" in result.stdout
+    assert SET_VERSION in result.stdout and "2.0.0" in result.stdout
     assert "scaffold update" in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -92,7 +92,7 @@ def test_custom_template_without_tags_exits_2(tmp_path: Path) -> None:
 def test_fork_that_changed_files_without_a_new_version_is_outdated(
     project: Path, sets: TemplateSets, tmp_path: Path
 ) -> None:
-    fork = variant(sets.v1, tmp_path / "fork")  # still 1.0.0
+    fork = variant(sets.v1, tmp_path / "fork")  # still the same version
     (notes_dir(fork) / "legacy.md").write_text("Rewritten by the bootcamp.\n", encoding="utf-8")
     result = run_scaffold("check", project, "--templates-dir", fork)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_scaffold
+from conftest import SET_VERSION, run_scaffold
 
 from scaffold import __version__
 from scaffold._cli import app
@@ -47,7 +47,7 @@ def test_list_shows_every_specialization_and_the_set_version() -> None:
     assert result.returncode == 0, result.stderr
     for name in ("nlp", "cv", "rl", "edge", "ethics"):
         assert f" {name} " in result.stdout
-    assert "1.0.0" in result.stdout and "coming soon" in result.stdout
+    assert SET_VERSION in result.stdout and "coming soon" in result.stdout
 
 
 def test_list_with_a_missing_templates_dir_is_a_clean_error(tmp_path: Path) -> None:

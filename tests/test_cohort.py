@@ -30,7 +30,7 @@ from cohort_fixtures import (
     remote_branches,
     students_by_id,
 )
-from conftest import git, run_scaffold
+from conftest import SET_VERSION, git, run_scaffold
 from update_fixtures import CI_WORKFLOW, LINE_CHANGED_IN_V2, TemplateSets, append, read
 
 UPDATE_BRANCH = "scaffold/update-2.0.0"
@@ -90,13 +90,13 @@ def test_every_student_gets_a_project_pushed_to_their_remote(
         assert record["status"] == "created" and record["pushed"] is True, record
         assert record["name"] == name.strip() and record["email"] == email_of(name.strip())
         assert record["path"] == folder and record["remote"] == course.url(folder)
-        assert record["template"] == "nlp" and record["template_version"] == "1.0.0"
+        assert record["template"] == "nlp" and record["template_version"] == SET_VERSION
         assert record["error"] is None
         project = course.out / folder
         # The pushed main is the project's first commit: the pristine render, nothing else.
         assert remote_branches(course.remote(folder)) == {"main": record["render_commit"]}
         assert git(project, "rev-list", "HEAD").split() == [record["render_commit"]]
-        assert "Scaffold-Render: nlp 1.0.0" in git(project, "log", "-1", "--format=%B")
+        assert f"Scaffold-Render: nlp {SET_VERSION}" in git(project, "log", "-1", "--format=%B")
         assert git(project, "remote", "get-url", "origin").strip() == course.url(folder)
     # Unicode names stay as they are for people, and become ASCII only in folder names.
     zoe = course.out / "zoe-muller"
@@ -171,7 +171,7 @@ def test_update_reports_what_happened_to_each_student(course: Course, first_upda
     for student in CLEAN:
         row = rows[student]
         assert row["outcome"] == "updated cleanly", row
-        assert (row["from"], row["to"]) == ("1.0.0", "2.0.0")
+        assert (row["from"], row["to"]) == (SET_VERSION, "2.0.0")
         assert row["branch"] == UPDATE_BRANCH and row["pushed"] == "yes", row
     for student in CONFLICTING:
         row = rows[student]
@@ -190,7 +190,7 @@ def test_update_reports_what_happened_to_each_student(course: Course, first_upda
         "24 updated cleanly, 3 conflicts, 1 refused, 1 not a scaffold project, 1 unreachable"
         in report
     )
-    assert "| zoe-muller | Zoë Müller | updated cleanly (1.0.0 → 2.0.0) |" in report
+    assert f"| zoe-muller | Zoë Müller | updated cleanly ({SET_VERSION} → 2.0.0) |" in report
     assert report.index("| ada-lovelace |") < report.index("| zoe-muller |")  # roster order
     assert "- The CI workflow pins its actions." in report
     # The manifest records each student's last update.

@@ -14,7 +14,14 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
-from conftest import TEST_AUTHOR, assert_clean_failure, git, run_scaffold, spawn_scaffold
+from conftest import (
+    SET_VERSION,
+    TEST_AUTHOR,
+    assert_clean_failure,
+    git,
+    run_scaffold,
+    spawn_scaffold,
+)
 from update_fixtures import (
     CI_WORKFLOW,
     LINE_CHANGED_IN_V2,
@@ -50,8 +57,8 @@ def test_template_changes_come_in_and_user_edits_stay(project: Path, sets: Templ
     result = update(project, sets.v2)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "nlp template 1.0.0 → 2.0.0" in result.stdout
-    assert "What changed in the nlp template since 1.0.0:" in result.stdout
+    assert f"nlp template {SET_VERSION} → 2.0.0" in result.stdout
+    assert f"What changed in the nlp template since {SET_VERSION}:" in result.stdout
     assert "The CI workflow pins its actions." in result.stdout  # the 2.0.0 release notes
     # The template's changes: a fixed CI line, a new file (with a new question's default),
     # a deleted file, a changed line.
@@ -75,7 +82,9 @@ def test_template_changes_come_in_and_user_edits_stay(project: Path, sets: Templ
     # One merge commit naming both versions; its second parent is the pristine v2 render,
     # whose parent is the v1 render (the project's first commit).
     assert git(project, "status", "--porcelain") == ""
-    assert git(project, "log", "-1", "--format=%s") == "Update nlp template 1.0.0 → 2.0.0\n"
+    assert (
+        git(project, "log", "-1", "--format=%s") == f"Update nlp template {SET_VERSION} → 2.0.0\n"
+    )
     first_parent, render = parents(project)
     assert first_parent == before
     assert "Scaffold-Render: nlp 2.0.0" in git(project, "log", "-1", "--format=%B", render)
@@ -167,7 +176,7 @@ def test_changed_answer_through_data(project: Path, sets: TemplateSets) -> None:
     assert "My note." in read(project, "README.md")
     assert answers(project)["docker"] is False
     message = git(project, "log", "-1", "--format=%B")
-    assert message.startswith("Re-render nlp template 1.0.0")
+    assert message.startswith(f"Re-render nlp template {SET_VERSION}")
     assert "docker: true → false" in message
 
 
@@ -329,7 +338,7 @@ def test_older_template_set_is_refused(project: Path, sets: TemplateSets) -> Non
     before = snapshot(project)
     result = update(project, sets.v1)
     assert result.returncode == 2
-    assert_clean_failure(result, "2.0.0", "1.0.0")
+    assert_clean_failure(result, "2.0.0", SET_VERSION)
     assert snapshot(project) == before
 
 
@@ -409,8 +418,8 @@ def test_corrupt_or_missing_version_is_refused(project: Path, sets: TemplateSets
     answers_file = project / ".copier-answers.yml"
     original = read(project, ".copier-answers.yml")
     for broken in (
-        original.replace("_scaffold_version: 1.0.0", "_scaffold_version: banana"),
-        original.replace("_scaffold_version: 1.0.0\n", ""),
+        original.replace(f"_scaffold_version: {SET_VERSION}", "_scaffold_version: banana"),
+        original.replace(f"_scaffold_version: {SET_VERSION}\n", ""),
     ):
         answers_file.write_text(broken, encoding="utf-8")
         git(project, "commit", "-qam", "broken version")
@@ -456,7 +465,7 @@ def test_no_git_project_is_adopted_then_updated(sets: TemplateSets, tmp_path: Pa
 
     other_version = update(project, sets.v2, "--adopt")
     assert other_version.returncode == 2
-    assert_clean_failure(other_version, "1.0.0", "2.0.0", "--templates-dir")
+    assert_clean_failure(other_version, SET_VERSION, "2.0.0", "--templates-dir")
     preview = update(project, sets.v1, "--adopt", "--dry-run")
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "changed    README.md" in preview.stdout

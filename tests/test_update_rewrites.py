@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import git
+from conftest import SET_VERSION, git
 from update_fixtures import (
     CI_WORKFLOW,
     LINE_CHANGED_IN_V3,
@@ -87,7 +87,7 @@ def test_amended_first_commit_is_refused_and_recovered_in_the_same_clone(
     recovered = update(project, sets.v2, "--base", suggested_base(refused.stderr))
 
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
-    assert "Recorded the pristine nlp 1.0.0 render" in recovered.stdout
+    assert f"Recorded the pristine nlp {SET_VERSION} render" in recovered.stdout
     assert MY_NOTES in read(project, "README.md")
     assert sets.ci_fix in read(project, CI_WORKFLOW)
     assert git(project, "status", "--porcelain") == ""
@@ -202,7 +202,9 @@ def test_pull_rebase_pushed_then_fresh_clone_recovers_from_the_older_render(
 
     refused = update(laptop, sets.v3)
 
-    assert_refused_untouched(laptop, refused, before, "history rewrite", "older render nlp 1.0.0")
+    assert_refused_untouched(
+        laptop, refused, before, "history rewrite", f"older render nlp {SET_VERSION}"
+    )
     assert "still in this clone" not in refused.stderr
     # Way 1: adopt a fresh render of the version the project records (2.0.0), then update.
     adopted = update(laptop, sets.v2, "--adopt")
