@@ -1,3 +1,3 @@
 """ml-scaffold: start, hand out and keep up to date machine-learning portfolio projects."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
