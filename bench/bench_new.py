@@ -72,8 +72,13 @@ def merged_template(template_set: Path, dest: Path) -> Path:
         layer = template_set / name
         config.update(yaml.safe_load((layer / "copier.yml").read_text(encoding="utf-8")))
         shutil.copytree(layer / "template", dest / "template", dirs_exist_ok=True)
-    for key, value in entry["data"].items():  # catalog data: a hidden question with its value
-        config[key] = {"type": "yaml", "when": False, "default": value}
+    # Catalog data: hidden questions with its values, first, as scaffold passes them before
+    # any question is asked (a question's default may use them).
+    data = {
+        key: {"type": "yaml", "when": False, "default": value}
+        for key, value in entry["data"].items()
+    }
+    config = {**data, **{key: value for key, value in config.items() if key not in data}}
     (dest / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return dest
 
