@@ -11,9 +11,12 @@ caches (uv's and pip's own), then the median of N runs is reported, phase by pha
 with the total's ratio to the target: at most 60 s per specialization with uv.
 
 uv gets the package sources pip is configured with, as in the tests (tests/project_env.py).
-A specialization that depends on torch (RL) installs as its tests do, with the machine's local
-CPU wheel pinned: `uv venv` + `uv pip install torch==2.13.0 -e ".[dev]"`, and pip the same,
-because `uv sync` cannot take pip's constraints file and would download the CUDA build (GBs).
+A specialization that needs PyTorch (`spec_torch`: computer vision, RL) takes its CPU build, as
+its README says, from the machine's local wheel standing in for PyTorch's CPU index: with uv,
+`uv venv` + `uv pip install -e ".[dev]"` with that index named as pyproject.toml's
+`[tool.uv.sources]` names it (`uv sync` would lock torch for every Python from
+download.pytorch.org, which this machine cannot reach); with pip, `pip install torch==2.13.0`
+(the README's `pip install 'torch>=...' --index-url .../cpu`), then the project.
 PYTHONDONTWRITEBYTECODE is removed from the commands' environment, as a student's machine does
 not set it: uv installs without compiling bytecode, so Python compiles (and caches) what it
 imports on first use, while pip compiles everything at install time.
@@ -40,7 +43,14 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "tests"))
-from project_env import free_port, http_json, uv_only_dir, uv_settings  # noqa: E402
+from project_env import (  # noqa: E402
+    LOCAL_TORCH,
+    free_port,
+    http_json,
+    torch_index_settings,
+    uv_only_dir,
+    uv_settings,
+)
 
 PHASES = ("new", "install", "tests", "train", "first /predict")
 TARGET_SECONDS = 60.0
@@ -96,25 +106,27 @@ def first_prediction(command: list[str], cwd: Path, env: dict[str, str], item: o
         server.wait(timeout=30)
 
 
-def one_run(tool: str, spec: str, item: object, work: Path, pins: list[str]) -> dict[str, float]:
+def one_run(tool: str, spec: str, item: object, work: Path, torch: bool) -> dict[str, float]:
     """Every phase of a first green with `tool` ("uv" or "pip"), in a fresh project under work."""
     project = work / f"my-{spec}-project"
     package = project.name.replace("-", "_")
     env = environ(project)
     new = [str(BIN / "scaffold"), "new", project.name, "-t", spec, "--defaults"]
     times = {"new": timed(new, work, env)}
-    if tool == "uv" and not pins:
+    if tool == "uv" and not torch:
         times["install"] = timed(["uv", "sync"], project, env)
         prefix = ["uv", "run"]
     elif tool == "uv":
+        env.update(torch_index_settings(project))
         times["install"] = timed(["uv", "venv", "--quiet", ".venv"], project, env)
-        install = ["uv", "pip", "install", "--quiet", "--python", ".venv/bin/python", *pins]
+        install = ["uv", "pip", "install", "--quiet", "--python", ".venv/bin/python"]
         times["install"] += timed([*install, "-e", ".[dev]"], project, env)
         prefix = []
     else:
         times["install"] = timed([sys.executable, "-m", "venv", ".venv"], project, env)
-        install = ["pip", "install", "--quiet", *pins, "-e", ".[dev]"]
-        times["install"] += timed(install, project, env)
+        if torch:
+            times["install"] += timed(["pip", "install", "--quiet", LOCAL_TORCH], project, env)
+        times["install"] += timed(["pip", "install", "--quiet", "-e", ".[dev]"], project, env)
         prefix = []  # .venv/bin comes first on PATH, as in an activated environment
     times["tests"] = timed([*prefix, "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     times["train"] = timed([*prefix, package, "train"], project, env)
@@ -150,21 +162,14 @@ def main() -> None:
     print(f"median of {args.runs} runs after a warm-up run; {versions()}")
     print(f"load average at start: {os.getloadavg()[0]:.1f}\n")
     for name, spec in specs.items():
-        if spec.get("data", {}).get("spec_torch"):
-            # `uv sync` locks torch for every supported Python from PyTorch's CPU index, which
-            # this machine cannot reach (its one local wheel is for one Python); pip without that
-            # index would download the CUDA build. bench_cv.py times this project's commands.
-            print(f"### {name}\n\nskipped: needs download.pytorch.org (see bench_cv.py)\n")
-            continue
         item = (spec.get("data", {}).get("spec_example_inputs") or ["hello"])[0]
-        dependencies = spec.get("data", {}).get("spec_dependencies", [])
-        pins = ["torch==2.13.0"] if any(d.startswith("torch") for d in dependencies) else []
+        torch = bool(spec.get("data", {}).get("spec_torch"))
         runs: dict[str, list[dict[str, float]]] = {"uv": [], "pip": []}
         for index in range(args.runs + 1):
             for tool in runs:
                 work = Path(tempfile.mkdtemp(prefix=f"bench-green-{tool}-"))
                 try:
-                    times = one_run(tool, name, item, work, pins)
+                    times = one_run(tool, name, item, work, torch)
                 finally:
                     shutil.rmtree(work, ignore_errors=True)
                 if index:  # run 0 warms the caches
