@@ -286,8 +286,36 @@ def tool(name: str) -> str:
     return str(TEST_TOOLS / name)
 
 
-def assert_validators_pass(project: Path, checks: list[list[str]]) -> None:
-    """Run each validator command in `project`; every one must exit 0."""
-    for check in checks:
+def validator_checks(project: Path) -> list[list[str]]:
+    """The real tools that validate a render's files, for the files it has: hadolint for the
+    Dockerfile, the CI's and Dependabot's schemas, zizmor's audit of GitHub workflows (offline,
+    settings in .github/zizmor.yml, as the pre-commit hook runs it), validate-pyproject, ruff and
+    codespell (settings in pyproject.toml)."""
+
+    def schema(name: str, path: str) -> list[str]:
+        return [tool("check-jsonschema"), "--builtin-schema", name, path]
+
+    checks = []
+    if (project / "Dockerfile").is_file():
+        checks.append([tool("hadolint"), "Dockerfile"])
+    if (project / ".github" / "workflows" / "ci.yml").is_file():
+        checks.append(schema("vendor.github-workflows", ".github/workflows/ci.yml"))
+        checks.append(schema("vendor.dependabot", ".github/dependabot.yml"))
+        checks.append([tool("zizmor"), "--offline", "."])
+    if (project / ".gitlab-ci.yml").is_file():
+        checks.append(schema("vendor.gitlab-ci", ".gitlab-ci.yml"))
+    return [
+        *checks,
+        [tool("validate-pyproject"), "pyproject.toml"],
+        [tool("ruff"), "check", "--no-cache", "."],
+        [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("codespell")],
+    ]
+
+
+def assert_validators_pass(project: Path, checks: list[list[str]] | None = None) -> None:
+    """Run each validator command in `project` (default: validator_checks); every one must
+    exit 0."""
+    for check in validator_checks(project) if checks is None else checks:
         result = subprocess.run(check, cwd=project, capture_output=True, text=True, check=False)
         assert result.returncode == 0, f"{check}:\n{result.stdout}\n{result.stderr}"

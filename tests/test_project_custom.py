@@ -19,7 +19,6 @@ from project_env import (
     assert_validators_pass,
     http_json,
     pytest_counts,
-    tool,
 )
 
 pytestmark = pytest.mark.slow
@@ -62,13 +61,6 @@ def test_its_code_passes_mypy_with_the_transformer_extra(env: ProjectEnv) -> Non
 
 
 def test_generated_files_pass_their_validators(nlp_custom: Path) -> None:
-    checks = [
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"],
-        [tool("validate-pyproject"), "pyproject.toml"],
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("codespell")],
-    ]
-    assert_validators_pass(nlp_custom, checks)
+    assert_validators_pass(nlp_custom)
     assert not (nlp_custom / ".github").exists()  # GitLab CI: no Dependabot, no zizmor hook
     assert "zizmor" not in (nlp_custom / ".pre-commit-config.yaml").read_text(encoding="utf-8")

@@ -27,7 +27,6 @@ from project_env import (
     assert_validators_pass,
     http_json,
     pytest_counts,
-    tool,
 )
 
 pytestmark = pytest.mark.slow
@@ -180,27 +179,11 @@ def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
 
 
 def test_generated_files_pass_their_validators(cv_default: Path) -> None:
-    checks = [
-        [tool("hadolint"), "Dockerfile"],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            ".github/workflows/ci.yml",
-        ],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.dependabot",
-            ".github/dependabot.yml",
-        ],
-        [tool("zizmor"), "--offline", "."],
-        [tool("validate-pyproject"), "pyproject.toml"],
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("codespell")],  # the README's base64 digits and the model card included
-    ]
-    assert_validators_pass(cv_default, checks)
+    # The default answers give a Dockerfile and GitHub Actions: hadolint, both schemas and zizmor.
+    assert (cv_default / "Dockerfile").is_file() and (
+        cv_default / ".github" / "workflows" / "ci.yml"
+    ).is_file()
+    assert_validators_pass(cv_default)
 
 
 # --- The demo page, in a browser ----------------------------------------------------------------

@@ -18,7 +18,6 @@ from project_env import (
     assert_validators_pass,
     http_json,
     pytest_counts,
-    tool,
 )
 
 pytestmark = pytest.mark.slow
@@ -125,26 +124,8 @@ def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
 
 
 def test_generated_files_pass_their_validators(nlp_default: Path) -> None:
-    checks = [
-        [tool("hadolint"), "Dockerfile"],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            ".github/workflows/ci.yml",
-        ],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.dependabot",
-            ".github/dependabot.yml",
-        ],
-        # The workflow's security audit, as the pre-commit hook runs it (settings in
-        # .github/zizmor.yml), without the network.
-        [tool("zizmor"), "--offline", "."],
-        [tool("validate-pyproject"), "pyproject.toml"],
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("codespell")],  # as the pre-commit hook: settings in pyproject.toml
-    ]
-    assert_validators_pass(nlp_default, checks)
+    # The default answers give a Dockerfile and GitHub Actions: hadolint, both schemas and zizmor.
+    assert (nlp_default / "Dockerfile").is_file() and (
+        nlp_default / ".github" / "workflows" / "ci.yml"
+    ).is_file()
+    assert_validators_pass(nlp_default)

@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, assert_validators_pass, http_json, tool
+from project_env import ProjectEnv, assert_validators_pass, http_json
 from rl_project import QUICK_CONFIG, assert_own_suite_passes, install, read_metrics
 
 pytestmark = pytest.mark.slow
@@ -144,24 +144,8 @@ def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
 
 
 def test_generated_files_pass_their_validators(rl_default: Path) -> None:
-    checks = [
-        [tool("hadolint"), "Dockerfile"],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            ".github/workflows/ci.yml",
-        ],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.dependabot",
-            ".github/dependabot.yml",
-        ],
-        [tool("zizmor"), "--offline", "."],
-        [tool("validate-pyproject"), "pyproject.toml"],
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("codespell")],
-    ]
-    assert_validators_pass(rl_default, checks)
+    # The default answers give a Dockerfile and GitHub Actions: hadolint, both schemas and zizmor.
+    assert (rl_default / "Dockerfile").is_file() and (
+        rl_default / ".github" / "workflows" / "ci.yml"
+    ).is_file()
+    assert_validators_pass(rl_default)
