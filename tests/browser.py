@@ -44,6 +44,17 @@ def chromium(profile_dir: Path) -> Iterator[BrowserContext]:
         context.close()
 
 
+@contextmanager
+def watched_page(context: BrowserContext, base_url: str) -> Iterator[Watched]:
+    """The demo page at `base_url`/, opened in a new tab; on leaving, the tab closes and nothing
+    may have gone wrong on it that no test asked for."""
+    watched = Watched(context, base_url)
+    watched.page.goto(f"{base_url}/")
+    yield watched
+    watched.page.close()
+    assert not watched.problems
+
+
 class Watched:
     """A page, and what went wrong on it that no test asked for."""
 

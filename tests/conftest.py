@@ -33,6 +33,15 @@ def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 
 
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    """Headless Chromium (tests/browser.py), one per test worker, for the demo page tests."""
+    from browser import chromium
+
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
+
+
 def run_scaffold(
     *args: str | os.PathLike[str],
     cwd: Path | None = None,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Watched, chromium
+from browser import Watched, watched_page
 from playwright.sync_api import BrowserContext, Page, expect
 from project_env import ProjectEnv
 from rl_project import QUICK_CONFIG, TORCH
@@ -47,19 +47,10 @@ def url(env: ProjectEnv) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
-
-
 @pytest.fixture
 def watched(browser: BrowserContext, url: str) -> Iterator[Watched]:
-    watched = Watched(browser, url)
-    watched.page.goto(f"{url}/")
-    yield watched
-    watched.page.close()
-    assert not watched.problems
+    with watched_page(browser, url) as watched:
+        yield watched
 
 
 @pytest.fixture
@@ -220,11 +211,8 @@ def rl_url(rl_default: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture
 def rl_page(browser: BrowserContext, rl_url: str) -> Iterator[Page]:
-    watched = Watched(browser, rl_url)
-    watched.page.goto(f"{rl_url}/")
-    yield watched.page
-    watched.page.close()
-    assert not watched.problems
+    with watched_page(browser, rl_url) as watched:
+        yield watched.page
 
 
 def expect_action(page: Page, action: str, echo: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import Watched, chromium
+from browser import watched_page
 from conftest import REPO_ROOT
 from playwright.sync_api import BrowserContext, Page, expect
 from project_env import (
@@ -195,19 +195,10 @@ def url(trained: dict, env: ProjectEnv) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
-
-
 @pytest.fixture
 def page(browser: BrowserContext, url: str) -> Iterator[Page]:
-    watched = Watched(browser, url)
-    watched.page.goto(f"{url}/")
-    yield watched.page
-    watched.page.close()
-    assert not watched.problems
+    with watched_page(browser, url) as watched:
+        yield watched.page
 
 
 def expect_label(page: Page, label: str) -> None:
