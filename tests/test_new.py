@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import tomllib
@@ -102,7 +103,16 @@ def test_unknown_template_lists_the_valid_ones(tmp_path: Path) -> None:
 
 
 def test_coming_template_cannot_be_picked(tmp_path: Path) -> None:
-    result = run_scaffold("new", tmp_path / "proj", "-t", "rl", "--defaults")
+    # A copy of the set in which RL is still coming: the built-in set's coming templates change.
+    template_set = tmp_path / "set"
+    shutil.copytree(REPO_ROOT / "templates", template_set)
+    catalog_path = template_set / "catalog.yml"
+    catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    catalog["specializations"]["rl"]["available"] = False
+    catalog_path.write_text(yaml.safe_dump(catalog, sort_keys=False), encoding="utf-8")
+    result = run_scaffold(
+        "new", tmp_path / "proj", "-t", "rl", "--defaults", "--templates-dir", template_set
+    )
     assert_clean_failure(result, "not built yet", "nlp, cv")
 
 
