@@ -153,8 +153,11 @@ def main() -> None:
         if spec.get("data", {}).get("spec_torch"):
             # `uv sync` locks torch for every supported Python from PyTorch's CPU index, which
             # this machine cannot reach (its one local wheel is for one Python); pip without that
-            # index would download the CUDA build. bench_cv.py times this project's commands.
-            print(f"### {name}\n\nskipped: needs download.pytorch.org (see bench_cv.py)\n")
+            # index would download the CUDA build. bench_cv.py and bench_edge.py time those
+            # projects' commands.
+            own = REPO / "bench" / f"bench_{name}.py"
+            see = own.name if own.is_file() else "bench_cv.py"
+            print(f"### {name}\n\nskipped: needs download.pytorch.org (see {see})\n")
             continue
         item = (spec.get("data", {}).get("spec_example_inputs") or ["hello"])[0]
         dependencies = spec.get("data", {}).get("spec_dependencies", [])
