@@ -138,6 +138,29 @@ def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def edge_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge project as `scaffold new -t edge --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "tiny-digits"
+    result = run_scaffold("new", dest, "-t", "edge", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def edge_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge project with the computer-vision project's awkward answers, another package."""
+    dest = tmp_path_factory.mktemp("rendered") / "pocket-reader"
+    answers = CV_AWKWARD_ANSWERS | {
+        "project_name": 'Pocket "Reader" {{ 7*7 }} 📟',
+        "package_name": "pocket_reader_for_tiny_devices_1",  # 32 characters, the longest allowed
+    }
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    result = run_scaffold("new", dest, "-t", "edge", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
 def rl_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The RL project as `scaffold new -t rl --defaults` makes it (read-only for tests)."""
     dest = tmp_path_factory.mktemp("rendered") / "cartpole-agent"
