@@ -2,8 +2,9 @@
 // category, a number box with its range for each number), the decision, its probability and the
 // features that pushed it most out. The fields come from the served model (GET model), so the
 // form fits whatever table it was trained on; the first of the project's examples is filled in
-// as a worked example. The page's shell (demo.js) calls these functions; the contract is
-// described at its top.
+// as a worked example. The number boxes show their range but do not enforce it: the server
+// checks every value and its refusal, naming the field, is what the page shows. The page's
+// shell (demo.js) calls these functions; the contract is described at its top.
 
 export const submitLabel = "Decide";
 const SHOWN_CONTRIBUTIONS = 5;
@@ -45,16 +46,17 @@ function buildForm(container, ui) {
         type: "number",
         step: "any",
         inputmode: "decimal",
-        min: feature.min,
-        max: feature.max,
         "data-feature": feature.name,
         "aria-describedby": `${id}-hint`,
       });
       hint = `${formatNumber(feature.min)} to ${formatNumber(feature.max)}`;
     }
-    const sensitive = feature.name === model.sensitive_input;
+    let name = pretty(feature.name);
+    if (feature.name === model.sensitive_input) {
+      name += feature.feature ? " (also picks the group's threshold)" : " (picks the group's threshold only)";
+    }
     return ui.el("div", { class: "feature-field" }, [
-      ui.el("label", { for: id }, sensitive ? `${pretty(feature.name)} (used to decide only)` : pretty(feature.name)),
+      ui.el("label", { for: id }, name),
       control,
       ui.el("p", { id: `${id}-hint`, class: "hint" }, hint),
     ]);
