@@ -181,6 +181,41 @@ def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+ETHICS_AWKWARD_ANSWERS = {
+    "project_name": 'Fair "Lender" {{ 7*7 }} ⚖️',
+    "package_name": "fair_lender_audit_for_german_cr1",  # 32 characters, the longest allowed
+    "description": 'Loans, audited: it\'s "quoted" & {% raw %}escaped{% endraw %} ⚖️',
+    "author_name": "O'Brien, Zoë",
+    "author_email": "zoe@example.org",
+    "license": "Proprietary",
+    "python_version": "3.10",
+    "ci": "gitlab",
+    "docker": "false",
+    "tracking": "mlflow",
+}
+
+
+@pytest.fixture(scope="session")
+def ethics_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ethics project as `scaffold new -t ethics --defaults` makes it (read-only for tests)."""
+    dest = tmp_path_factory.mktemp("rendered") / "fair-credit"
+    result = run_scaffold("new", dest, "-t", "ethics", "--defaults")
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+@pytest.fixture(scope="session")
+def ethics_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ethics project with awkward answers: quotes, emoji, Jinja, the longest package name."""
+    dest = tmp_path_factory.mktemp("rendered") / "fair-lender"
+    data = [
+        arg for key, value in ETHICS_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
+    ]
+    result = run_scaffold("new", dest, "-t", "ethics", *data)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
 @pytest.fixture(scope="session")
 def rl_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The RL project with the mlops answers changed from their defaults, as for NLP."""

@@ -1,0 +1,166 @@
+// The ethics layer's part of the demo page: a form of the model's features in (a list for each
+// category, a number box with its range for each number), the decision, its probability and the
+// features that pushed it most out. The fields come from the served model (GET model), so the
+// form fits whatever table it was trained on; the first of the project's examples is filled in
+// as a worked example. The number boxes show their range but do not enforce it: the server
+// checks every value and its refusal, naming the field, is what the page shows. The page's
+// shell (demo.js) calls these functions; the contract is described at its top.
+
+export const submitLabel = "Decide";
+const SHOWN_CONTRIBUTIONS = 5;
+
+let model = null; // the model's description, once GET model has answered
+let pending = null; // an example clicked before that
+
+function formatNumber(value) {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
+function pretty(name) {
+  return name.replaceAll("_", " ");
+}
+
+function fieldId(name) {
+  return `demo-field-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+}
+
+function controls(container) {
+  return [...container.querySelectorAll("[data-feature]")];
+}
+
+function buildForm(container, ui) {
+  const fields = model.features.map((feature) => {
+    const id = fieldId(feature.name);
+    let control;
+    let hint;
+    if (feature.kind === "category") {
+      control = ui.el(
+        "select",
+        { id, "data-feature": feature.name },
+        feature.choices.map((choice) => ui.el("option", { value: choice }, pretty(choice))),
+      );
+      hint = `${feature.choices.length} choices`;
+    } else {
+      control = ui.el("input", {
+        id,
+        type: "number",
+        step: "any",
+        inputmode: "decimal",
+        "data-feature": feature.name,
+        "aria-describedby": `${id}-hint`,
+      });
+      hint = `${formatNumber(feature.min)} to ${formatNumber(feature.max)}`;
+    }
+    let name = pretty(feature.name);
+    if (feature.name === model.sensitive_input) {
+      name += feature.feature ? " (also picks the group's threshold)" : " (picks the group's threshold only)";
+    }
+    return ui.el("div", { class: "feature-field" }, [
+      ui.el("label", { for: id }, name),
+      control,
+      ui.el("p", { id: `${id}-hint`, class: "hint" }, hint),
+    ]);
+  });
+  container.replaceChildren(
+    ui.el("p", { class: "hint" }, "One applicant: a worked example is filled in; change any value, or try an example."),
+    ui.el(
+      "div",
+      {
+        class: "feature-fields",
+        style: { display: "grid", gap: "0 1rem", gridTemplateColumns: "repeat(auto-fit, minmax(12rem, 1fr))" },
+      },
+      fields,
+    ),
+  );
+}
+
+function workedExample() {
+  const settings = JSON.parse(document.getElementById("demo-settings").textContent);
+  return (settings.examples || [])[0] || null;
+}
+
+export function renderInput(container, ui) {
+  container.append(ui.el("p", { class: "hint" }, "Asking the server which features the model takes…"));
+  fetch("model", { headers: { Accept: "application/json" } })
+    .then((response) => {
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      return response.json();
+    })
+    .then((description) => {
+      model = description;
+      buildForm(container, ui);
+      const example = pending || workedExample();
+      pending = null;
+      if (example) showExample(container, example);
+    })
+    .catch((problem) => {
+      container.replaceChildren(
+        ui.el("p", { class: "error", role: "alert" }, `Could not read the model's features: ${problem.message}.`),
+      );
+    });
+}
+
+export function exampleLabel(applicant) {
+  const amount = applicant.credit_amount === undefined ? "" : ` ${applicant.credit_amount}`;
+  const purpose = applicant.purpose === undefined ? "" : ` for ${pretty(String(applicant.purpose))}`;
+  return amount || purpose ? `Credit of${amount}${purpose}` : Object.values(applicant).slice(0, 3).join(", ");
+}
+
+export function showExample(container, applicant) {
+  if (!model) {
+    pending = applicant;
+    return;
+  }
+  for (const control of controls(container)) {
+    const value = applicant[control.dataset.feature];
+    if (value !== undefined) control.value = String(value);
+  }
+}
+
+export function readInputs(container) {
+  if (!model) throw new Error("The page is still asking the server which features the model takes; try again in a moment.");
+  const applicant = {};
+  for (const control of controls(container)) {
+    const name = control.dataset.feature;
+    if (control.tagName === "SELECT") {
+      applicant[name] = control.value;
+      continue;
+    }
+    const text = control.value.trim();
+    const value = Number(text);
+    if (text === "" || !Number.isFinite(value)) throw new Error(`Give a number for ${pretty(name)}.`);
+    applicant[name] = value;
+  }
+  return [applicant];
+}
+
+export function renderResult(container, prediction, applicant, ui) {
+  const favourable = model ? model.favourable : prediction.label;
+  const top = Object.entries(prediction.explanation).slice(0, SHOWN_CONTRIBUTIONS);
+  const largest = Math.max(...top.map(([, value]) => Math.abs(value)), 1e-9);
+  container.append(
+    ui.el("p", { class: "verdict" }, [
+      ui.el("span", { class: "verdict-label" }, prediction.label),
+      ui.el("span", { class: "verdict-score" }, `${ui.percent(prediction.score)} probability`),
+    ]),
+    ui.el("p", { class: "hint" }, `What pushed the score most (SHAP, log-odds of ${favourable}):`),
+    ui.el(
+      "ul",
+      { class: "score-bars", "aria-label": "Features that pushed the decision most" },
+      top.map(([name, value]) =>
+        ui.el("li", { class: "score-bar contribution" }, [
+          ui.el("span", { class: "score-label" }, `${pretty(name)} = ${pretty(String(applicant[name]))}`),
+          ui.el(
+            "span",
+            { class: "score-track", "aria-hidden": "true" },
+            ui.el("span", {
+              class: "score-fill",
+              style: { width: `${(100 * Math.abs(value)) / largest}%`, opacity: value < 0 ? "0.45" : "1" },
+            }),
+          ),
+          ui.el("span", { class: "score-value" }, `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`),
+        ]),
+      ),
+    ),
+  );
+}
