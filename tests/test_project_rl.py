@@ -4,7 +4,7 @@ evaluate, predict, report, serve over HTTP, and the generated files through thei
 
 Installed with `uv pip install torch==2.13.0 -e ".[dev]"` (rl_project.install): Stable-Baselines3
 needs torch, and `uv sync` cannot take pip's constraints file, which keeps torch to the machine's
-local CPU wheel. Training here uses a shorter config than the project's default (100,000
+local CPU wheel. Training here uses a shorter config than the project's default (50,000
 timesteps, measured by bench/bench_rl.py): these tests check that the pipeline works, not that
 it solves CartPole. Slow: a minute or two."""
 
@@ -46,7 +46,7 @@ def test_train_uses_the_full_default_config(env: ProjectEnv) -> None:
         "print(c.env_id, c.total_timesteps, c.evaluation.episodes, c.evaluation.seed)"
     )
     printed = env.run(str(env.python), "-c", code).stdout.split()
-    assert printed == ["CartPole-v1", "100000", "100", "1000000"]
+    assert printed == ["CartPole-v1", "50000", "100", "1000000"]
 
 
 def test_train_writes_metrics_figures_and_a_policy(trained: dict, env: ProjectEnv) -> None:
