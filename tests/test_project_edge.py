@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from browser import Watched, chromium
+from browser import watched_page
 from conftest import REPO_ROOT
 from playwright.sync_api import BrowserContext, Page, expect
 from project_env import (
@@ -26,7 +26,6 @@ from project_env import (
     assert_validators_pass,
     http_json,
     pytest_counts,
-    tool,
 )
 
 pytestmark = pytest.mark.slow
@@ -178,27 +177,10 @@ def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
 
 
 def test_generated_files_pass_their_validators(edge_default: Path) -> None:
-    checks = [
-        [tool("hadolint"), "Dockerfile"],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            ".github/workflows/ci.yml",
-        ],
-        [
-            tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.dependabot",
-            ".github/dependabot.yml",
-        ],
-        [tool("zizmor"), "--offline", "."],
-        [tool("validate-pyproject"), "pyproject.toml"],
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("codespell")],
-    ]
-    assert_validators_pass(edge_default, checks)
+    # The default answers give a Dockerfile and GitHub Actions: hadolint, both schemas and zizmor.
+    assert (edge_default / "Dockerfile").is_file()
+    assert (edge_default / ".github" / "workflows" / "ci.yml").is_file()
+    assert_validators_pass(edge_default)
 
 
 # --- The demo page, in a browser ----------------------------------------------------------------
@@ -210,19 +192,10 @@ def url(trained: dict, env: ProjectEnv) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
-
-
 @pytest.fixture
 def page(browser: BrowserContext, url: str) -> Iterator[Page]:
-    watched = Watched(browser, url)
-    watched.page.goto(f"{url}/")
-    yield watched.page
-    watched.page.close()
-    assert not watched.problems
+    with watched_page(browser, url) as watched:
+        yield watched.page
 
 
 def test_the_demo_page_shows_the_label_and_the_models_latency(page: Page) -> None:
