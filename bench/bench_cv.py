@@ -17,25 +17,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from torch_project import installed, run
+
 PACKAGE = "digit_bench"
-LOCAL_TORCH = "torch==2.13.0"  # the machine's CPU wheel (pip's find-links)
 BUDGET_SECONDS = 60.0
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{command} failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed, result.stdout
 
 
 def main() -> None:
@@ -46,20 +34,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-cv-"))
     work.mkdir(parents=True, exist_ok=True)
     project, venv = work / "digit-bench", work / "venv"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "OMP_"))}
-    env["MPLBACKEND"] = "Agg"
-    if not project.exists():
-        subprocess.run(
-            [BIN / "scaffold", "new", project, "-t", "cv", "--defaults", "--no-git"],
-            check=True,
-            capture_output=True,
-        )
-    if not venv.exists():
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, LOCAL_TORCH], check=True)
-        subprocess.run([*pip, "-e", f"{project}[dev]"], check=True)
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env = installed("cv", project, venv)
 
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")
     train_times, test_times, metrics = [], [], []

@@ -18,26 +18,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from torch_project import installed, run
+
 PACKAGE = "edge_bench"
-LOCAL_TORCH = "torch==2.13.0"  # the machine's CPU wheel (pip's find-links)
 BUDGET_SECONDS = 60.0
 FIGURES = ("size_kb", "accuracy", "latency_p50_ms", "latency_p95_ms", "throughput_per_s")
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{command} failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
 
 
 def main() -> None:
@@ -48,31 +36,19 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-edge-"))
     work.mkdir(parents=True, exist_ok=True)
     project, venv = work / "edge-bench", work / "venv"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "OMP_"))}
-    env["MPLBACKEND"] = "Agg"
-    if not project.exists():
-        subprocess.run(
-            [BIN / "scaffold", "new", project, "-t", "edge", "--defaults", "--no-git"],
-            check=True,
-            capture_output=True,
-        )
-    if not venv.exists():
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, LOCAL_TORCH], check=True)
-        subprocess.run([*pip, "-e", f"{project}[dev]"], check=True)
+    env = installed("edge", project, venv)
     command = str(venv / "bin" / PACKAGE)
 
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}")
     times: dict[str, list[float]] = {"train": [], "benchmark": [], "pytest": []}
     trained, benchmarked = [], []
     for _ in range(args.runs):
-        times["train"].append(run([command, "train"], project, env))
+        times["train"].append(run([command, "train"], project, env)[0])
         trained.append(json.loads((project / "reports" / "metrics.json").read_text()))
-        times["benchmark"].append(run([command, "benchmark"], project, env))
+        times["benchmark"].append(run([command, "benchmark"], project, env)[0])
         benchmarked.append(json.loads((project / "reports" / "metrics.json").read_text()))
         pytest = [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        times["pytest"].append(run(pytest, project, env))
+        times["pytest"].append(run(pytest, project, env)[0])
     print(f"load average after: {os.getloadavg()}")
     for name, values in times.items():
         print(f"{name} runs: {[round(value, 1) for value in values]}")
