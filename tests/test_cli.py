@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SET_VERSION, run_scaffold
+import yaml
+from conftest import REPO_ROOT, SET_VERSION, run_scaffold
 
 from scaffold import __version__
 from scaffold._cli import app
@@ -47,7 +49,19 @@ def test_list_shows_every_specialization_and_the_set_version() -> None:
     assert result.returncode == 0, result.stderr
     for name in ("nlp", "cv", "rl", "edge", "ethics"):
         assert f" {name} " in result.stdout
-    assert SET_VERSION in result.stdout and "coming soon" in result.stdout
+    assert SET_VERSION in result.stdout and "coming soon" not in result.stdout  # all built
+
+
+def test_list_marks_a_template_still_to_come(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO_ROOT / "templates", templates)
+    catalog = yaml.safe_load((templates / "catalog.yml").read_text(encoding="utf-8"))
+    catalog["specializations"]["ethics"]["available"] = False
+    (templates / "catalog.yml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    result = run_scaffold("list", "--templates-dir", templates, env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if " ethics " in line]
+    assert "coming soon" in line and SET_VERSION not in line
 
 
 def test_list_with_a_missing_templates_dir_is_a_clean_error(tmp_path: Path) -> None:

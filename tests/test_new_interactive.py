@@ -24,7 +24,6 @@ def test_pick_rl_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> No
     child.expect("Which specialization")
     for title in ("NLP", "Computer vision", "Reinforcement learning", "Edge", "fairness"):
         child.expect(title)
-    child.expect("coming soon")
     child.send("\x1b[B\x1b[B\r")  # two arrows down from NLP: past computer vision to RL
     child.expect("Project name")
     child.send("\r")  # default: the folder's name
@@ -45,8 +44,8 @@ def test_pick_rl_and_get_reprompted_for_a_bad_package_name(tmp_path: Path) -> No
 def test_pick_computer_vision_from_the_list(tmp_path: Path) -> None:
     child = spawn("new", str(tmp_path / "digits"))
     child.expect("Which specialization")
-    child.expect("coming soon")
-    child.send("\x1b[B\r")  # arrow down: computer vision, available now
+    child.expect("fairness")  # the last entry: the whole list is drawn
+    child.send("\x1b[B\r")  # arrow down: computer vision
     child.expect("Project name")
     child.send("\r")
     answer_remaining_with_enter(child)
