@@ -70,7 +70,7 @@ class FairnessConfig:
         default_factory=lambda: {"sex": None, "age": [25.0]}
     )
     attribute: str = "age"  # the sensitive column the mitigation acts on
-    method: str = "threshold_optimizer"  # threshold_optimizer | exponentiated_gradient | none
+    method: str = "exponentiated_gradient"  # exponentiated_gradient | threshold_optimizer | none
     constraint: str = "demographic_parity"  # demographic_parity | equalized_odds
 
     def __post_init__(self) -> None:
