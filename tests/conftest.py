@@ -78,11 +78,14 @@ def git(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="session")
-def nlp_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The NLP project as `scaffold new -t nlp --defaults` makes it (read-only for tests)."""
-    dest = tmp_path_factory.mktemp("rendered") / "review-sentiment"
-    result = run_scaffold("new", dest, "-t", "nlp", "--defaults")
+def render(
+    factory: pytest.TempPathFactory, folder: str, template: str, answers: dict | None = None
+) -> Path:
+    """`scaffold new FOLDER -t TEMPLATE`, with `answers` as `--data` or else `--defaults`, in a
+    fresh directory; the project, which tests read and do not change."""
+    dest = factory.mktemp("rendered") / folder
+    data = [arg for key, value in (answers or {}).items() for arg in ("--data", f"{key}={value}")]
+    result = run_scaffold("new", dest, "-t", template, *(data or ["--defaults"]))
     assert result.returncode == 0, result.stderr
     return dest
 
@@ -100,20 +103,7 @@ NON_DEFAULT_ANSWERS = {
     "tracking": "mlflow",
     "pretrained_model": "prajjwal1/bert-tiny",
 }
-
-
-@pytest.fixture(scope="session")
-def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The NLP project with every answer changed from its default."""
-    dest = tmp_path_factory.mktemp("rendered") / "custom"
-    data = [
-        arg for key, value in NON_DEFAULT_ANSWERS.items() for arg in ("--data", f"{key}={value}")
-    ]
-    result = run_scaffold("new", dest, "-t", "nlp", *data)
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
+# Awkward answers: quotes, emoji, Jinja, the longest package name, the other CI, no Docker.
 CV_AWKWARD_ANSWERS = {
     "project_name": 'Pixel "Peeper" {{ 7*7 }} 🔍',
     "package_name": "pixel_peeper_for_scanned_digits1",  # 32 characters, the longest allowed
@@ -126,61 +116,6 @@ CV_AWKWARD_ANSWERS = {
     "docker": "false",
     "tracking": "mlflow",
 }
-
-
-@pytest.fixture(scope="session")
-def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CV project as `scaffold new -t cv --defaults` makes it (read-only for tests)."""
-    dest = tmp_path_factory.mktemp("rendered") / "digit-reader"
-    result = run_scaffold("new", dest, "-t", "cv", "--defaults")
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
-@pytest.fixture(scope="session")
-def edge_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The edge project as `scaffold new -t edge --defaults` makes it (read-only for tests)."""
-    dest = tmp_path_factory.mktemp("rendered") / "tiny-digits"
-    result = run_scaffold("new", dest, "-t", "edge", "--defaults")
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
-@pytest.fixture(scope="session")
-def edge_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The edge project with the computer-vision project's awkward answers, another package."""
-    dest = tmp_path_factory.mktemp("rendered") / "pocket-reader"
-    answers = CV_AWKWARD_ANSWERS | {
-        "project_name": 'Pocket "Reader" {{ 7*7 }} 📟',
-        "package_name": "pocket_reader_for_tiny_devices_1",  # 32 characters, the longest allowed
-    }
-    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    result = run_scaffold("new", dest, "-t", "edge", *data)
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
-@pytest.fixture(scope="session")
-def rl_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The RL project as `scaffold new -t rl --defaults` makes it (read-only for tests)."""
-    dest = tmp_path_factory.mktemp("rendered") / "cartpole-agent"
-    result = run_scaffold("new", dest, "-t", "rl", "--defaults")
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
-@pytest.fixture(scope="session")
-def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CV project with awkward answers: quotes, emoji, Jinja, the longest package name."""
-    dest = tmp_path_factory.mktemp("rendered") / "pixel-peeper"
-    data = [
-        arg for key, value in CV_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
-    ]
-    result = run_scaffold("new", dest, "-t", "cv", *data)
-    assert result.returncode == 0, result.stderr
-    return dest
-
-
 ETHICS_AWKWARD_ANSWERS = {
     "project_name": 'Fair "Lender" {{ 7*7 }} ⚖️',
     "package_name": "fair_lender_audit_for_german_cr1",  # 32 characters, the longest allowed
@@ -195,40 +130,63 @@ ETHICS_AWKWARD_ANSWERS = {
 }
 
 
+# Each template as `scaffold new --defaults` makes it, and with answers changed from theirs.
 @pytest.fixture(scope="session")
-def ethics_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ethics project as `scaffold new -t ethics --defaults` makes it (read-only for tests)."""
-    dest = tmp_path_factory.mktemp("rendered") / "fair-credit"
-    result = run_scaffold("new", dest, "-t", "ethics", "--defaults")
-    assert result.returncode == 0, result.stderr
-    return dest
+def nlp_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "review-sentiment", "nlp")
 
 
 @pytest.fixture(scope="session")
-def ethics_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ethics project with awkward answers: quotes, emoji, Jinja, the longest package name."""
-    dest = tmp_path_factory.mktemp("rendered") / "fair-lender"
-    data = [
-        arg for key, value in ETHICS_AWKWARD_ANSWERS.items() for arg in ("--data", f"{key}={value}")
-    ]
-    result = run_scaffold("new", dest, "-t", "ethics", *data)
-    assert result.returncode == 0, result.stderr
-    return dest
+def nlp_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "custom", "nlp", NON_DEFAULT_ANSWERS)
+
+
+@pytest.fixture(scope="session")
+def cv_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "digit-reader", "cv")
+
+
+@pytest.fixture(scope="session")
+def cv_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "pixel-peeper", "cv", CV_AWKWARD_ANSWERS)
+
+
+@pytest.fixture(scope="session")
+def edge_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "tiny-digits", "edge")
+
+
+@pytest.fixture(scope="session")
+def edge_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    answers = CV_AWKWARD_ANSWERS | {
+        "project_name": 'Pocket "Reader" {{ 7*7 }} 📟',
+        "package_name": "pocket_reader_for_tiny_devices_1",  # 32 characters, the longest allowed
+    }
+    return render(tmp_path_factory, "pocket-reader", "edge", answers)
+
+
+@pytest.fixture(scope="session")
+def rl_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "cartpole-agent", "rl")
 
 
 @pytest.fixture(scope="session")
 def rl_custom(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The RL project with the mlops answers changed from their defaults, as for NLP."""
-    dest = tmp_path_factory.mktemp("rendered") / "custom-rl"
     answers = {
         key: value for key, value in NON_DEFAULT_ANSWERS.items() if key != "pretrained_model"
     }
-    answers["project_name"] = 'Agent "Q" {{ 7*7 }} 🤖'
-    answers["package_name"] = "agent_q"
-    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    result = run_scaffold("new", dest, "-t", "rl", *data)
-    assert result.returncode == 0, result.stderr
-    return dest
+    answers |= {"project_name": 'Agent "Q" {{ 7*7 }} 🤖', "package_name": "agent_q"}
+    return render(tmp_path_factory, "custom-rl", "rl", answers)
+
+
+@pytest.fixture(scope="session")
+def ethics_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "fair-credit", "ethics")
+
+
+@pytest.fixture(scope="session")
+def ethics_awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory, "fair-lender", "ethics", ETHICS_AWKWARD_ANSWERS)
 
 
 @pytest.fixture(scope="module")
