@@ -231,6 +231,9 @@ def test_an_uploaded_png_gets_a_label(page: Page, env: ProjectEnv, tmp_path: Pat
 
 def test_a_dropped_image_gets_a_label(page: Page, env: ProjectEnv) -> None:
     zero = base64.b64encode((env.project / "data" / "examples" / "digit-0.png").read_bytes())
+    # The widget draws its drop zone once its module has loaded, which may be after the page's
+    # load event: wait for it, as a person would.
+    page.locator("#demo-drop").wait_for()
     page.evaluate(
         """(data) => {
           const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
