@@ -10,9 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+import yaml
+from conftest import REPO_ROOT, run_scaffold
 
 pytestmark = pytest.mark.slow
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
 
 
 def test_installed_wheel_renders_from_its_own_templates(tmp_path: Path) -> None:
@@ -43,3 +52,18 @@ def test_installed_wheel_renders_from_its_own_templates(tmp_path: Path) -> None:
         p for p in (tmp_path / "proj").rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"
     ]
     assert junk == []
+
+    # Every template renders from the wheel exactly as from this checkout: every layer's files,
+    # the binary ones (sample arrays, images, data) included, and nothing else.
+    catalog = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text("utf-8"))
+    for name, spec in catalog["specializations"].items():
+        if not spec.get("available"):
+            continue
+        from_wheel, from_checkout = tmp_path / "wheel" / name, tmp_path / "checkout" / name
+        command = ["new", "--defaults", "--no-git", "-t", name]
+        made = subprocess.run(
+            [scaffold, *command, str(from_wheel)], capture_output=True, text=True, check=False
+        )
+        assert made.returncode == 0, made.stderr
+        assert run_scaffold(*command, from_checkout).returncode == 0
+        assert files(from_wheel) == files(from_checkout), name
