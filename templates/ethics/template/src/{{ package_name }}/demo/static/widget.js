@@ -81,11 +81,7 @@ function workedExample() {
 
 export function renderInput(container, ui) {
   container.append(ui.el("p", { class: "hint" }, "Asking the server which features the model takes…"));
-  fetch("model", { headers: { Accept: "application/json" } })
-    .then((response) => {
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      return response.json();
-    })
+  ui.describeModel()
     .then((description) => {
       model = description;
       buildForm(container, ui);

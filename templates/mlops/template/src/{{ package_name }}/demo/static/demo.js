@@ -17,7 +17,9 @@
 //
 // `ui` holds the shell's helpers: ui.el(tag, attributes, children) makes an element,
 // ui.scoreBars(scores, highlight) a bar chart of {label: probability}, ui.percent(0.931) gives
-// "93.1%", ui.submit() submits the form (say, on Enter). Ctrl+Enter submits from any control.
+// "93.1%", ui.submit() submits the form (say, on Enter), ui.describeModel() a promise of
+// GET model's JSON (what the served model takes and gives, if its specialization says; asked
+// once, rejected with an Error when the server says no). Ctrl+Enter submits from any control.
 
 const REQUIRED = ["renderInput", "exampleLabel", "showExample", "readInputs", "renderResult"];
 
@@ -68,7 +70,16 @@ function scoreBars(scores, highlight) {
   );
 }
 
-const ui = { el, percent, scoreBars, submit: () => form.requestSubmit() };
+let modelDescription = null;
+function describeModel() {
+  modelDescription ??= fetch("model", { headers: { Accept: "application/json" } }).then((response) => {
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    return response.json();
+  });
+  return modelDescription;
+}
+
+const ui = { el, percent, scoreBars, describeModel, submit: () => form.requestSubmit() };
 
 function showError(title, details) {
   errorBox.replaceChildren(el("strong", {}, title), details ? ` ${details}` : "");

@@ -68,11 +68,7 @@ function buildBoxes(container, ui) {
 
 export function renderInput(container, ui) {
   container.append(ui.el("p", { class: "hint" }, "Asking the server what the model observes…"));
-  fetch("model", { headers: { Accept: "application/json" } })
-    .then((response) => {
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      return response.json();
-    })
+  ui.describeModel()
     .then((description) => {
       model = description;
       buildBoxes(container, ui);
