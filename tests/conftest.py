@@ -42,6 +42,23 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         yield context
 
 
+@pytest.fixture(scope="module")
+def url(env, trained):
+    """The demo page tests' server: the module's trained project (its `env` and `trained`
+    fixtures) serving on 127.0.0.1, for the whole module."""
+    with env.serving() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def page(browser, url: str):
+    """The demo page in a fresh tab (tests/browser.py's watched_page)."""
+    from browser import watched_page
+
+    with watched_page(browser, url) as watched:
+        yield watched.page
+
+
 def run_scaffold(
     *args: str | os.PathLike[str],
     cwd: Path | None = None,

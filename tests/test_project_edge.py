@@ -12,15 +12,13 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
-from browser import watched_page
 from conftest import REPO_ROOT
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from project_env import (
     ProjectEnv,
     assert_validators_pass,
@@ -183,19 +181,7 @@ def test_generated_files_pass_their_validators(edge_default: Path) -> None:
     assert_validators_pass(edge_default)
 
 
-# --- The demo page, in a browser ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def url(trained: dict, env: ProjectEnv) -> Iterator[str]:
-    with env.serving() as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def page(browser: BrowserContext, url: str) -> Iterator[Page]:
-    with watched_page(browser, url) as watched:
-        yield watched.page
+# --- The demo page, in a browser (the `url` and `page` fixtures: conftest.py) -----------------
 
 
 def test_the_demo_page_shows_the_label_and_the_models_latency(page: Page) -> None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import shutil
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from browser import watched_page
 from conftest import REPO_ROOT
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from project_env import (
     ProjectEnv,
     assert_validators_pass,
@@ -217,19 +215,7 @@ def test_generated_files_pass_their_validators(ethics_default: Path) -> None:
     assert_validators_pass(ethics_default)
 
 
-# --- The demo page, in a browser ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def url(trained: dict, env: ProjectEnv) -> Iterator[str]:
-    with env.serving() as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def page(browser: BrowserContext, url: str) -> Iterator[Page]:
-    with watched_page(browser, url) as watched:
-        yield watched.page
+# --- The demo page, in a browser (the `url` and `page` fixtures: conftest.py) -----------------
 
 
 def expect_decision(page: Page, url: str, applicant: dict) -> None:
