@@ -14,6 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
+GIF_COLOURS = 128  # renders of control tasks: flat colours, their edges, some text
+
 
 def plot_learning_curve(
     timesteps: np.ndarray,
@@ -80,7 +82,17 @@ def save_gif(
     for frame in frames:
         image = Image.fromarray(np.asarray(frame, dtype=np.uint8))
         height = max(1, round(image.height * width / image.width))
-        images.append(image.resize((width, height), Image.Resampling.LANCZOS))
+        # A box filter is the fast, sharp choice for shrinking flat-coloured renders.
+        images.append(image.resize((width, height), Image.Resampling.BOX))
+    # One palette for every frame, made from all of them side by side (shrunk: it is quicker):
+    # colours do not flicker, a colour that shows late (a room warming up) has its entry, and
+    # Pillow maps each frame to it instead of building a palette per frame.
+    thumbnails = [image.reduce(4) for image in images]
+    strip = Image.new("RGB", (sum(image.width for image in thumbnails), thumbnails[0].height))
+    for index, image in enumerate(thumbnails):
+        strip.paste(image, (index * image.width, 0))
+    palette = strip.quantize(colors=GIF_COLOURS)
+    images = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
     path.parent.mkdir(parents=True, exist_ok=True)
     # GIF delays are in hundredths of a second; browsers slow anything under 2 down to 10.
     duration_ms = max(20, round(seconds_per_frame * 100) * 10)
