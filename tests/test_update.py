@@ -370,7 +370,7 @@ def test_dry_run_lists_everything_and_changes_nothing(project: Path, sets: Templ
 def test_dry_run_shows_a_file_the_template_moves_as_moved(
     project: Path, sets: TemplateSets, tmp_path: Path
 ) -> None:
-    moved = variant(sets.v1, tmp_path / "moved", version="1.1.0")
+    moved = variant(sets.v1, tmp_path / "moved", version="2.0.0")
     (notes_dir(moved) / "workflow.md").rename(notes_dir(moved) / "how-we-work.md")
     append(project / "notes" / "workflow.md", "My own rule: pair on hard bugs.\n")
     git(project, "commit", "-qam", "my rule")
