@@ -282,6 +282,15 @@ def pytest_counts(output: str) -> dict[str, int]:
     }
 
 
+def assert_suite_passed(result: subprocess.CompletedProcess[str], at_least: int) -> None:
+    """A project's own pytest run: at least `at_least` tests passed, and none failed, was
+    skipped or errored (a skip would hide a part of the template that was never run)."""
+    counts = pytest_counts(result.stdout)
+    assert counts.get("passed", 0) >= at_least, result.stdout
+    bad = [word for word in ("failed", "skipped", "error", "errors") if counts.get(word)]
+    assert not bad, result.stdout
+
+
 def tool(name: str) -> str:
     return str(TEST_TOOLS / name)
 

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from project_env import ProjectEnv, pytest_counts
+from project_env import ProjectEnv, assert_suite_passed
 
 # The machine's local CPU wheel; any other torch release would download gigabytes.
 TORCH = "torch==2.13.0"
@@ -34,7 +34,4 @@ def read_metrics(env: ProjectEnv) -> dict:
 
 
 def assert_own_suite_passes(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 40, result.stdout
-    assert not counts.get("skipped") and not counts.get("failed"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=40)

@@ -16,9 +16,9 @@ import pytest
 from project_env import (
     LOCAL_TORCH,
     ProjectEnv,
+    assert_suite_passed,
     assert_validators_pass,
     http_json,
-    pytest_counts,
 )
 
 pytestmark = pytest.mark.slow
@@ -33,9 +33,7 @@ def env(nlp_custom: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectEn
 
 
 def test_its_whole_suite_passes_with_no_skips(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 15 and not counts.get("skipped"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=15)
 
 
 def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:

@@ -22,9 +22,9 @@ from project_env import (
     LOCAL_TORCH,
     TORCH_CPU_INDEX,
     ProjectEnv,
+    assert_suite_passed,
     assert_validators_pass,
     http_json,
-    pytest_counts,
 )
 
 pytestmark = pytest.mark.slow
@@ -89,11 +89,7 @@ def test_uv_takes_torch_from_the_cpu_index_the_project_names(env: ProjectEnv) ->
 
 
 def test_its_own_test_suite_passes_offline(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 90, result.stdout
-    assert not counts.get("failed") and not counts.get("skipped"), result.stdout
-    assert not counts.get("error") and not counts.get("errors"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=90)
 
 
 def test_train_reaches_the_baseline_accuracy(trained: dict, env: ProjectEnv) -> None:

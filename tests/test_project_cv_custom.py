@@ -16,9 +16,9 @@ import pytest
 from conftest import CV_AWKWARD_ANSWERS
 from project_env import (
     ProjectEnv,
+    assert_suite_passed,
     assert_validators_pass,
     http_json,
-    pytest_counts,
 )
 
 pytestmark = pytest.mark.slow
@@ -45,9 +45,7 @@ def test_the_answers_reach_the_files(cv_awkward: Path) -> None:
 
 
 def test_its_whole_suite_passes_with_mlflow_tracking(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 90 and not counts.get("skipped"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=90)
 
 
 def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:

@@ -21,9 +21,9 @@ from conftest import REPO_ROOT
 from playwright.sync_api import Page, expect
 from project_env import (
     ProjectEnv,
+    assert_suite_passed,
     assert_validators_pass,
     http_json,
-    pytest_counts,
 )
 
 pytestmark = pytest.mark.slow
@@ -72,11 +72,7 @@ def test_torch_is_in_the_train_extra_only(edge_default: Path) -> None:
 
 
 def test_its_own_test_suite_passes_offline(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 90, result.stdout
-    assert not counts.get("failed") and not counts.get("skipped"), result.stdout
-    assert not counts.get("error") and not counts.get("errors"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=90)
 
 
 def test_train_exports_and_quantizes_the_model(trained: dict, env: ProjectEnv) -> None:

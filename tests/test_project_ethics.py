@@ -19,9 +19,9 @@ from conftest import REPO_ROOT
 from playwright.sync_api import Page, expect
 from project_env import (
     ProjectEnv,
+    assert_suite_passed,
     assert_validators_pass,
     http_json,
-    pytest_counts,
 )
 
 pytestmark = pytest.mark.slow
@@ -77,11 +77,7 @@ def test_the_render_bundles_the_documented_data_and_its_licence(ethics_default: 
 
 
 def test_its_own_test_suite_passes_offline(env: ProjectEnv) -> None:
-    result = env.pytest()
-    counts = pytest_counts(result.stdout)
-    assert counts.get("passed", 0) >= 90, result.stdout
-    assert not counts.get("failed") and not counts.get("skipped"), result.stdout
-    assert not counts.get("error") and not counts.get("errors"), result.stdout
+    assert_suite_passed(env.pytest(), at_least=90)
     assert (env.project / "uv.lock").is_file()  # `uv sync` wrote the lock the README commits
 
 
