@@ -28,6 +28,7 @@ def installed(template: str, project: Path, venv: Path) -> dict[str, str]:
         subprocess.run([*pip, LOCAL_TORCH], check=True)
         subprocess.run([*pip, "-e", f"{project}[dev]"], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "OMP_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python caches what it compiles
     env["MPLBACKEND"] = "Agg"
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     return env
