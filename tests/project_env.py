@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import json
@@ -272,6 +273,13 @@ def http_json(method: str, url: str, body: object | None = None) -> tuple[int, o
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
+
+
+def predict_images(url: str, *images: bytes) -> tuple[int, object]:
+    """POST `url`/predict with image files' bytes, base64-encoded as the image templates take
+    them; the status and the decoded JSON answer."""
+    inputs = [base64.b64encode(image).decode() for image in images]
+    return http_json("POST", f"{url}/predict", {"inputs": inputs})
 
 
 def pytest_counts(output: str) -> dict[str, int]:

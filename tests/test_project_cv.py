@@ -24,7 +24,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
-    http_json,
+    predict_images,
 )
 
 pytestmark = pytest.mark.slow
@@ -141,28 +141,22 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
 ) -> None:
     digit_three = (env.project / "data" / "examples" / "digit-3.png").read_bytes()
     with env.serving() as url:
-        status, body = http_json(
-            "POST", f"{url}/predict", {"inputs": [base64.b64encode(digit_three).decode()]}
-        )
+        status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
         assert prediction["label"] == "3" and prediction["score"] > 0.5
         assert set(prediction["scores"]) == DIGITS
 
-        not_an_image = base64.b64encode(b"GIF89a? no, plain text").decode()
-        status, body = http_json("POST", f"{url}/predict", {"inputs": [not_an_image]})
+        status, body = predict_images(url, b"GIF89a? no, plain text")
         assert status == 422
         assert "not an image" in body["detail"][0]["msg"]
-        huge = base64.b64encode(b"\x00" * (11 * 1024 * 1024)).decode()
-        status, body = http_json("POST", f"{url}/predict", {"inputs": [huge]})
+        status, body = predict_images(url, b"\x00" * (11 * 1024 * 1024))
         assert status == 422
         assert "the limit is 10 MB" in body["detail"][0]["msg"]
 
         # Still serving, and any mode and size is taken: a 200 x 120 RGBA PNG.
         rgba = make_image(env, "wide.png", "new('RGBA', (200, 120), (20, 20, 20, 255))")
-        status, body = http_json(
-            "POST", f"{url}/predict", {"inputs": [base64.b64encode(rgba.read_bytes()).decode()]}
-        )
+        status, body = predict_images(url, rgba.read_bytes())
         assert status == 200 and body["predictions"][0]["label"] in DIGITS, body
 
 

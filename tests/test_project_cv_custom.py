@@ -7,7 +7,6 @@ Slow: minutes.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 from pathlib import Path
@@ -19,6 +18,7 @@ from project_env import (
     assert_suite_passed,
     assert_validators_pass,
     http_json,
+    predict_images,
 )
 
 pytestmark = pytest.mark.slow
@@ -60,9 +60,7 @@ def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
     assert not (env.project / "reports" / "runs.jsonl").exists()
     digit = (env.project / "data" / "examples" / "digit-0.png").read_bytes()
     with env.serving() as url:
-        status, body = http_json(
-            "POST", f"{url}/predict", {"inputs": [base64.b64encode(digit).decode()]}
-        )
+        status, body = predict_images(url, digit)
         assert status == 200 and body["predictions"][0]["label"] in {str(d) for d in range(10)}
         assert http_json("GET", f"{url}/health")[1] == {"status": "ok", "model_loaded": True}
 

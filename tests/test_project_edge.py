@@ -24,6 +24,7 @@ from project_env import (
     assert_suite_passed,
     assert_validators_pass,
     http_json,
+    predict_images,
 )
 
 pytestmark = pytest.mark.slow
@@ -128,13 +129,11 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
 ) -> None:
     digit_three = (env.project / "data" / "examples" / "digit-3.png").read_bytes()
     with env.serving() as url:
-        status, body = http_json(
-            "POST", f"{url}/predict", {"inputs": [base64.b64encode(digit_three).decode()]}
-        )
+        status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
         assert prediction["label"] == "3" and set(prediction["scores"]) == DIGITS
-        status, body = http_json("POST", f"{url}/predict", {"inputs": ["bm90IGFuIGltYWdl"]})
+        status, body = predict_images(url, b"not an image")
         assert status == 422 and "not an image" in body["detail"][0]["msg"]
         status, body = http_json("POST", f"{url}/predict", {"inputs": 3})
         assert status == 422
@@ -159,9 +158,7 @@ def test_the_serving_install_has_no_torch_and_serves(
     assert missing.returncode != 0
     digit_seven = (env.project / "data" / "examples" / "digit-7.png").read_bytes()
     with serving.serving("--model-dir", str(env.project / "models" / "cnn")) as url:
-        status, body = http_json(
-            "POST", f"{url}/predict", {"inputs": [base64.b64encode(digit_seven).decode()]}
-        )
+        status, body = predict_images(url, digit_seven)
     assert status == 200 and body["predictions"][0]["label"] == "7", body
 
 
