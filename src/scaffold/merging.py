@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffold.errors import ScaffoldError
-from scaffold.git import Identity
+from scaffold.git import GitFailed, Identity, write_render_tree
 
 if TYPE_CHECKING:
     from git import Repo
@@ -94,7 +94,7 @@ class RenderStage:
         self.git_dir = self._root / "stage.git"
         self.objects = self.git_dir / "objects"
         try:
-            # --template= : no hooks and no info/exclude (which would drop template files).
+            # --template= : no hooks, nothing of git's sample files.
             Git(str(self._root)).execute(
                 ["git", "init", "--quiet", "--bare", "--template=", str(self.git_dir)]
             )
@@ -111,13 +111,11 @@ class RenderStage:
         shutil.rmtree(self._root, ignore_errors=True)
 
     def write_tree(self, render_dir: Path) -> str:
-        """The tree of every file of `render_dir`, as `git add --all` sees them."""
-        from git import Git
-
-        stage = Git(str(render_dir))
-        base = ["git", f"--git-dir={self.git_dir}", f"--work-tree={render_dir}"]
-        stage.execute([*base, "add", "--all"])
-        return str(stage.execute([*base, "write-tree"])).strip()
+        """The tree of exactly the files of `render_dir` (see `git.write_render_tree`)."""
+        try:
+            return write_render_tree(render_dir, self.git_dir)
+        except GitFailed as error:
+            raise ScaffoldError(str(error), exit_code=2) from error
 
     def commit_tree(self, tree: str, parents: list[str], message: str, who: Identity | None) -> str:
         """A commit of `tree` (by `who`, or by the user's git identity when None)."""
