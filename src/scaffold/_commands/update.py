@@ -12,7 +12,6 @@ Exit codes: 0 updated or already up to date; 1 merged with conflicts for the use
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,20 +134,16 @@ def _update(job: UpdateJob, state: _State) -> int:
             _print_recorded(base, rendered.parent)
             typer.echo(f"Already up to date: {up_to_date}.")
             return UPDATED
-        in_the_way = _ignored_files_in_the_way(stage, head, commit, root)
+        preview = stage.preview_merge(commit, head)
+        in_the_way = stage.in_the_way(head, preview.tree, root)
         if job.dry_run:
-            preview = stage.preview_merge(commit, head)
             _print_preview(preview, versions, in_the_way, base)
             _print_release_notes(render.source, versions)
             if in_the_way:
                 return REFUSED
             return CONFLICTS if preview.conflicts else UPDATED
         if in_the_way:
-            raise ScaffoldError(
-                "The new render adds files where ignored files of yours are: "
-                + ", ".join(in_the_way),
-                hint="Move them aside (the merge would replace them), then run update again.",
-            )
+            raise _in_the_way_error(in_the_way)
         state.repo, state.head = repo, repo.head.commit.hexsha
         stage.keep()  # only now does anything reach the project's .git
 
@@ -223,12 +218,14 @@ def _template_source(answers: Answers, job: UpdateJob) -> TemplateSource:
     return BuiltinTemplate(spec, template_set)
 
 
-def _ignored_files_in_the_way(
-    stage: merging.RenderStage, head: str, commit: str, project: Path
-) -> list[str]:
-    """Paths the render would add where files exist untracked: ignored ones (the tree is clean)."""
-    added = [change.path for change in stage.changes(head, commit, only="A")]
-    return [path for path in added if os.path.lexists(project / path)]
+def _in_the_way_error(in_the_way: list[merging.InTheWay]) -> ScaffoldError:
+    lines = "\n".join(f"  {blocker.path}: {blocker.description}" for blocker in in_the_way)
+    return ScaffoldError(
+        f"The update would lose files of yours that git does not track (ignored), so nothing "
+        f"was changed:\n{lines}",
+        hint="Move them aside (or commit them), then run update again; "
+        "`scaffold update --dry-run` lists what the update would do.",
+    )
 
 
 _VERBS = {"A": "add", "M": "change", "T": "change", "D": "remove", "R": "move"}
@@ -245,7 +242,7 @@ def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
 def _print_preview(
     preview: merging.MergePreview,
     versions: updating.Versions,
-    in_the_way: list[str],
+    in_the_way: list[merging.InTheWay],
     base: history.Base,
 ) -> None:
     typer.echo(f"Dry run: {versions.title} would")
@@ -257,8 +254,8 @@ def _print_preview(
         typer.echo(f"  {'conflict':<9} {conflict.path}  ({conflict.description})")
     if not preview.changes and not preview.conflicts:
         typer.echo("  change no file (only record the new render as merged)")
-    for path in in_the_way:
-        typer.echo(f"  {'refuse':<9} {path} (an ignored file of yours is where it adds one)")
+    for blocker in in_the_way:
+        typer.echo(f"  {'refuse':<9} {blocker.path} ({blocker.description})")
     typer.echo("Nothing was changed.")
 
 
