@@ -37,6 +37,12 @@ class Conflict:
     path: str
     kind: str  # one of _KINDS
     detail: str = ""  # git's own sentence, for the kinds without a fixed one
+    # Where git left it: a file/directory conflict moves the file aside, to PATH~<side>.
+    git_path: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.git_path or self.path
 
     @property
     def description(self) -> str:
@@ -67,6 +73,16 @@ _KINDS = {
     "moved": (
         "moved on one side, deleted or moved elsewhere on the other: no markers",
         "keep the path you want with `git add`, `git rm` the others",
+    ),
+    "your file moved": (
+        "you have a file where the template adds a directory",
+        "git moved your file to GITPATH: `git add GITPATH` keeps it there (rename it with "
+        "`git mv` later), `git rm GITPATH` drops it",
+    ),
+    "template file moved": (
+        "the template adds a file where you have a directory",
+        "git put the template's file at GITPATH: `git rm GITPATH` to stay without it, or "
+        "`git add GITPATH` to keep it there",
     ),
     "other": ("", "see `git status`"),
 }
@@ -143,8 +159,12 @@ class RenderStage:
         """What merging `commit` into `head` would do, without touching the worktree or index."""
         tree, conflicts = _merge_tree(self.project_git, head, commit)
         preview = MergePreview(tree=tree, conflicts=conflicts)
-        clashes = {conflict.path for conflict in conflicts}
-        preview.changes = [c for c in self.changes(head, tree) if c.path not in clashes]
+        clashes = {path for c in conflicts for path in (c.path, c.where)}
+        preview.changes = [
+            change
+            for change in self.changes(head, tree)
+            if change.path not in clashes and change.old_path not in clashes
+        ]
         return preview
 
     def in_the_way(self, head: str, merged: str, worktree: Path) -> list[InTheWay]:
@@ -311,7 +331,7 @@ def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) ->
         return MergeOutcome(conflicts=[])
     unmerged = _unmerged_paths(repo)
     if unmerged:
-        described = {conflict.path: conflict for conflict in expected}
+        described = {conflict.where: conflict for conflict in expected}
         return MergeOutcome(
             conflicts=[
                 described.get(path, Conflict(path, "other", "conflict")) for path in unmerged
@@ -324,7 +344,8 @@ def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) ->
 
 
 def how_to_settle(conflict: Conflict) -> str:
-    return _KINDS[conflict.kind][1].replace("PATH", _quoted(conflict.path))
+    how = _KINDS[conflict.kind][1].replace("GITPATH", _quoted(conflict.where))
+    return how.replace("PATH", _quoted(conflict.path))
 
 
 def changes(repo: Repo, old: str, new: str) -> list[Change]:
@@ -382,6 +403,7 @@ def _merge_tree(git: GitRunner, ours: str, theirs: str) -> tuple[str, list[Confl
     tree, *paths = [part for part in head.split("\0") if part]
     kinds: dict[str, set[str]] = {path: set() for path in paths}
     texts: dict[str, str] = {}
+    real: dict[str, str] = {}  # a file git moved aside (PATH~<side>) -> PATH
     fields = messages.split("\0")
     index = 0
     while index < len(fields) and fields[index].isdigit():
@@ -393,10 +415,18 @@ def _merge_tree(git: GitRunner, ours: str, theirs: str) -> tuple[str, list[Confl
             if path in kinds and kind.startswith("CONFLICT"):
                 kinds[path].add(kind)
                 texts.setdefault(path, text.strip())
-    return tree, [_classify(path, kinds[path], texts.get(path, ""), ours) for path in paths]
+            for other in involved if kind == "CONFLICT (file/directory)" else ():
+                if path.startswith(f"{other}~"):
+                    real[path] = other
+    return tree, [
+        _classify(path, kinds[path], texts.get(path, ""), ours, real.get(path)) for path in paths
+    ]
 
 
-def _classify(path: str, kinds: set[str], text: str, ours: str) -> Conflict:
+def _classify(path: str, kinds: set[str], text: str, ours: str, real: str | None) -> Conflict:
+    if real is not None:  # "directory in the way of PATH from SIDE; moving it to PATH~SIDE"
+        kind = "your file moved" if f" from {ours};" in text else "template file moved"
+        return Conflict(real, kind, git_path=path)
     if "CONFLICT (binary)" in kinds:
         return Conflict(path, "binary")
     if "CONFLICT (modify/delete)" in kinds:
