@@ -114,6 +114,29 @@ def render_on_base(
     )
 
 
+def prove_by_render(
+    stage: merging.RenderStage, base: history.Base, render: RenderJob, render_dir: Path
+) -> None:
+    """Refuse a base that must be proven (see `history.Base.needs_render_proof`) unless `render`,
+    its answers at its version, gives exactly its files."""
+    render.render(render_dir)
+    tree = stage.write_tree(render_dir)
+    files = stage.project_git("rev-parse", base.files).strip()
+    if tree == files:
+        return
+    changed = [change.path for change in stage.changes(tree, files)]
+    shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+    raise ScaffoldError(
+        f"--base {base.commit[:12]}: its files are not a render of its own answers at its "
+        f"version (they differ in {shown}): a history rewrite changed them, and updating from "
+        "it would undo those changes, so nothing was changed.",
+        hint="Name another render commit, or record a fresh render of the project's answers as "
+        "the base: `scaffold update --adopt` with the template set of the version the project "
+        "has (it shows the differences first).",
+        exit_code=2,
+    )
+
+
 @dataclass(frozen=True)
 class BranchMerge:
     """The update merged on a branch of its own (`merge_on_branch`)."""

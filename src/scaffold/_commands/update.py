@@ -114,6 +114,9 @@ def _update(job: UpdateJob, state: _State) -> int:
         tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
         merging.RenderStage(repo) as stage,
     ):
+        if base.needs_render_proof:
+            proof = _render_at_its_version(repo, base, job)
+            updating.prove_by_render(stage, base, proof, Path(scratch) / "proof" / root.name)
         render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
         rendered = updating.render_on_base(
             repo, stage, render, base, answers, render_dir, downgrade=job.downgrade
@@ -216,6 +219,37 @@ def _template_source(answers: Answers, job: UpdateJob) -> TemplateSource:
             "(--downgrade takes the project back to the older version, if you mean to).",
         )
     return BuiltinTemplate(spec, template_set)
+
+
+def _render_at_its_version(repo: Repo, base: history.Base, job: UpdateJob) -> RenderJob:
+    """A render of `base`'s own answers at its own version, to prove it (a built-in template
+    only from a template set of that version: older ones are not at hand)."""
+    answers = history.answers_at(repo, base.commit)
+    if answers is None:  # named_base refuses those
+        raise ScaffoldError(f"--base {base.commit[:12]} has no readable answers file.")
+    source: TemplateSource
+    if answers.is_builtin:
+        template_set = load_template_set(job.templates_dir)
+        if template_set.version != answers.version:
+            raise ScaffoldError(
+                f"--base {base.commit[:12]} is a render made before ml-scaffold recorded its "
+                f"files (no `{git.TREE_TRAILER}:` trailer): it is taken only once a render of "
+                f"its answers at its version, {answers.version}, gives the same files, and "
+                f"this template set is {template_set.version}. Nothing was changed.",
+                hint="Run `scaffold update` without --base (the newest render is checked "
+                "on its own); if that is refused, `scaffold update --adopt` with the template "
+                "set of the version the project has records a fresh render as the base.",
+            )
+        source = BuiltinTemplate(template_set.get(str(answers.template)), template_set)
+    else:
+        source = CustomTemplate(str(answers.src_path), answers.commit)
+    return RenderJob(
+        source=source,
+        previous=answers.values,
+        user_defaults=git.identity_defaults(),
+        defaults=True,
+        trust=job.trust,
+    )
 
 
 def _in_the_way_error(in_the_way: list[merging.InTheWay]) -> ScaffoldError:
