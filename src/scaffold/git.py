@@ -285,5 +285,5 @@ def toplevel(path: Path, ceiling: Path | None = None) -> Path | None:
         )
     except OSError:
         return None
-    top = result.stdout.strip()
+    top = result.stdout.removesuffix("\n")  # only git's newline: a folder may end in a space
     return Path(top) if result.returncode == 0 and top else None

@@ -41,6 +41,17 @@ def read_data(pairs: list[str], data_file: Path | None) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ScaffoldError(f"--data {pair!r} is not KEY=VALUE.")
+            raise ScaffoldError(f"--data {pair!r} is not KEY=VALUE.", hint=_dash_hint(pair))
         data[key.strip()] = value  # Copier converts it to the question's type
     return data
+
+
+def _dash_hint(value: str) -> str | None:
+    """A folder named like `-dash` reads as `-d ash` (`--data ash`): say how to name it."""
+    folder = f"-d{value}"
+    if not Path(folder).exists():
+        return None
+    return (
+        f"If you meant the folder {folder}, write it ./{folder} (or put -- before it: "
+        f"`-- {folder}`): a word starting with - is read as an option."
+    )
