@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 
 UPDATED, CONFLICTS, REFUSED = 0, 1, 2
 _SHOWN_AT_MOST = 20  # dirty paths listed in a refusal
+# Updating on a detached HEAD is allowed, as committing there is: nothing is lost, and CI
+# checkouts are detached. But the merge commit is on no branch, which users do not expect.
+_DETACHED = (
+    "Warning: HEAD is detached (no branch is checked out), so the update's merge commit will be "
+    "on no branch: switching to a branch would leave it behind. Keep it with "
+    "`git switch -c NEW-BRANCH` afterwards, or switch to your branch first and update there."
+)
 
 
 @dataclass
@@ -137,6 +144,8 @@ def _update(job: UpdateJob, state: _State) -> int:
             _print_recorded(base, rendered.parent)
             typer.echo(f"Already up to date: {up_to_date}.")
             return UPDATED
+        if repo.head.is_detached:
+            typer.echo(_DETACHED)
         preview = stage.preview_merge(commit, head)
         in_the_way = stage.in_the_way(head, preview.tree, root)
         if job.dry_run:
