@@ -7,14 +7,17 @@ it was; only a real update moves the objects in, just before merging.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
+import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scaffold.errors import ScaffoldError
 from scaffold.git import GitFailed, Identity, write_render_tree
@@ -300,32 +303,59 @@ class MergeOutcome:
         return not self.conflicts and self.uncommitted is None
 
 
+# The signals that stop scaffold: a terminal's Ctrl-C and hangup, and `kill`.
+_STOPS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[list[int]]:
+    """Hold scaffold's stopping signals for the block: they are recorded (the list yielded), not
+    acted on, so that what the block does to the project finishes whole; the caller says what
+    it did, then stops. A signal the process ignores stays ignored."""
+    received: list[int] = []
+    held = {}
+    for signum in _STOPS:
+        handler = signal.getsignal(signum)
+        if handler is not signal.SIG_IGN:
+            held[signum] = handler
+            signal.signal(signum, lambda number, frame: received.append(number))
+    try:
+        yield received
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+
+
 def fast_forward(repo: Repo, commit: str) -> None:
     """Move HEAD's branch to `commit`, a descendant with HEAD's own files (a recorded base)."""
-    repo.git.merge("--ff-only", "--quiet", commit)
+    status, err = _git_on_its_own(repo, ["merge", "--ff-only", "--quiet", commit])
+    if status != 0:
+        raise ScaffoldError(f"git merge --ff-only failed: {err.strip()}", exit_code=2)
 
 
 def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) -> MergeOutcome:
-    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state."""
+    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state.
+
+    Ignored files in the way are the caller's to refuse first (`RenderStage.in_the_way`):
+    git's --no-overwrite-ignore holds back neither merge-ort nor a directory's arrival.
+    """
     # Described before merging, from the same trees git's merge will use.
     _, expected = _merge_tree(_plain_git(repo), "HEAD", commit)
-    env: dict[str, Any] = who.env() if who else {}
-    status, _, err = repo.git.execute(
+    status, err = _git_on_its_own(
+        repo,
         [
-            "git",
             "merge",
             "--no-ff",  # always a merge commit: it names both versions, its 2nd parent the render
             "--no-edit",
             "--no-verify",  # the user's commit hooks judge their own commits, not this one
             "--no-verify-signatures",  # render commits are unsigned
-            "--no-overwrite-ignore",  # an ignored file of the user's is not the merge's to replace
             "-m",
             message,
             commit,
         ],
-        env=env,
-        with_extended_output=True,
-        with_exceptions=False,
+        who.env() if who else {},
     )
     if status == 0:
         return MergeOutcome(conflicts=[])
@@ -341,6 +371,11 @@ def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) ->
     if (Path(repo.git_dir) / "MERGE_HEAD").exists():  # merged; the commit failed (a gpg key?)
         return MergeOutcome(conflicts=[], uncommitted=detail)
     raise ScaffoldError(f"git merge refused: {detail}", exit_code=2)  # before touching anything
+
+
+def unmerged_paths(repo: Repo) -> list[str]:
+    """The paths git's conflict state leaves to settle."""
+    return _unmerged_paths(repo)
 
 
 def how_to_settle(conflict: Conflict) -> str:
@@ -369,6 +404,25 @@ def _run_git(
     if status not in ok_codes:
         raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
     return str(out)
+
+
+def _git_on_its_own(
+    repo: Repo, args: list[str], env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """(status, stderr) of `git ARGS` in the project, run in a session of its own: a terminal's
+    Ctrl-C or hangup, sent to scaffold's process group, does not stop it halfway through
+    writing the worktree (with `signals_held`, scaffold waits for it, then says what it did)."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=repo.working_tree_dir,
+        env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        start_new_session=True,
+    )
+    return result.returncode, result.stderr
 
 
 def _plain_git(repo: Repo) -> GitRunner:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import os
+import select
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +28,38 @@ def console() -> Console:
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def output_may_be_gone() -> Iterator[None]:
+    """For what is said after the work is done: a reader that went away (`| head`, a pipeline
+    Ctrl-C stopped, a closed terminal) ends the saying, not the command or its exit status."""
+    try:
+        yield
+    except OSError as error:
+        if not isinstance(error, BrokenPipeError) and error.errno != errno.EIO:
+            raise
+        forget_closed_output()
+
+
+def forget_closed_output() -> None:
+    """Point stdout and stderr at /dev/null where their reader is gone (a pipe whose reader
+    exited, as in `| head` or a pipeline Ctrl-C stopped; a terminal hung up), so that what is
+    still said, and Python's flush at exit, fail on neither; an open stream is left as it is."""
+    if not hasattr(select, "poll"):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            continue
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)  # errors and hangups are reported whatever is asked
+        events = sum(mask for _, mask in poller.poll(0))
+        if events & (select.POLLERR | select.POLLHUP | select.POLLNVAL):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
 
 
 def read_data(pairs: list[str], data_file: Path | None) -> dict[str, Any]:

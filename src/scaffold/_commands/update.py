@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, merging, updating
+from scaffold import changelog, git, history, merging, ui, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -82,14 +82,32 @@ class _State:
     head: str | None = None  # HEAD before anything was changed
 
     def interrupted(self) -> str:
+        """What the project is left as, told from the repository itself."""
         if self.repo is None or self.head is None:
             return "Interrupted: nothing was changed."
         if (Path(self.repo.git_dir) / "MERGE_HEAD").exists():
-            return "Interrupted during the merge: `git merge --abort` puts the project back."
-        if self.repo.head.commit.hexsha != self.head:
+            if merging.unmerged_paths(self.repo):
+                return (
+                    "Interrupted: the update is merged, with conflicts to settle (git's conflict "
+                    "state, as listed): settle them, `git add` and `git commit`; or "
+                    "`git merge --abort` puts the project back."
+                )
+            return (
+                "Interrupted: the update is merged but not committed: `git commit` finishes "
+                "it, `git merge --abort` puts the project back."
+            )
+        # A new git process: a Ctrl-C to scaffold's process group also stopped gitpython's
+        # long-running `git cat-file` (a broken pipe, which typer would turn into exit 1).
+        if self.repo.git.rev_parse("HEAD").strip() != self.head:
             undo = f"git reset --hard {self.head[:12]}"
-            return f"Interrupted: the update was committed; `{undo}` undoes it."
+            return f"Interrupted: the update is merged and committed; `{undo}` undoes it."
         return "Interrupted: nothing was changed."
+
+    def stopped_by(self, signum: int) -> ScaffoldError:
+        """A signal held while git worked (`merging.signals_held`): stop now, saying how the
+        project was left."""
+        ui.forget_closed_output()  # the message, and Python's exit, must not fail on a dead pipe
+        return ScaffoldError(self.interrupted(), exit_code=128 + signum)
 
 
 def _update(job: UpdateJob, state: _State) -> int:
@@ -139,10 +157,14 @@ def _update(job: UpdateJob, state: _State) -> int:
                 typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
                 return UPDATED
             state.repo, state.head = repo, repo.head.commit.hexsha
-            stage.keep()
-            merging.fast_forward(repo, head)
-            _print_recorded(base, rendered.parent)
-            typer.echo(f"Already up to date: {up_to_date}.")
+            with merging.signals_held() as stops:
+                stage.keep()
+                merging.fast_forward(repo, head)
+            with ui.output_may_be_gone():
+                _print_recorded(base, rendered.parent)
+                typer.echo(f"Already up to date: {up_to_date}.")
+            if stops:
+                raise state.stopped_by(stops[0])
             return UPDATED
         if repo.head.is_detached:
             typer.echo(_DETACHED)
@@ -157,16 +179,23 @@ def _update(job: UpdateJob, state: _State) -> int:
         if in_the_way:
             raise _in_the_way_error(in_the_way)
         state.repo, state.head = repo, repo.head.commit.hexsha
-        stage.keep()  # only now does anything reach the project's .git
+        # From here the project changes: a signal waits until git is done, so that the update
+        # is whole (committed, or in git's conflict state) and can be told truthfully.
+        with merging.signals_held() as stops:
+            stage.keep()  # only now does anything reach the project's .git
+            if head != "HEAD":
+                merging.fast_forward(repo, head)
+            message = updating.merge_message(rendered)
+            outcome = merging.merge_render(repo, commit, message, rendered.merger)
 
-    if head != "HEAD":
-        merging.fast_forward(repo, head)
-        _print_recorded(base, rendered.parent)
-    message = updating.merge_message(rendered)
-    outcome = merging.merge_render(repo, commit, message, rendered.merger)
-    code = _report(outcome, repo, root, versions, commit, undo=state.head[:12])
-    _print_release_notes(render.source, versions)
-    return code
+    with ui.output_may_be_gone():
+        if head != "HEAD":
+            _print_recorded(base, rendered.parent)
+        _report(outcome, repo, root, versions, commit, undo=state.head[:12])
+        _print_release_notes(render.source, versions)
+    if stops:
+        raise state.stopped_by(stops[0])
+    return UPDATED if outcome.clean else CONFLICTS
 
 
 def _print_recorded(base: history.Base, restored: str) -> None:
@@ -321,21 +350,20 @@ def _report(
     versions: updating.Versions,
     commit: str,
     undo: str,
-) -> int:
+) -> None:
     if outcome.clean:
         typer.echo(f"{versions.title}: merged into {project}, your changes kept.")
         for change in merging.changes(repo, "HEAD~1", "HEAD"):
             typer.echo(_change_line(change, _PAST))
         typer.echo(f"Review it with `git show --stat HEAD`; undo it: `git reset --hard {undo}`.")
-        return UPDATED
+        return
     if outcome.uncommitted is not None:
         typer.echo(f"{versions.title}: merged into {project}, but git could not commit it:")
         for line in outcome.uncommitted.splitlines():
             typer.echo(f"  {line}")
         typer.echo("Fix that, then `git commit`; or undo it all with `git merge --abort`.")
-        return CONFLICTS
+        return
     _print_conflicts(outcome.conflicts, project, versions, commit)
-    return CONFLICTS
 
 
 def _print_conflicts(
