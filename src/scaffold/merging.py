@@ -2,7 +2,9 @@
 
 New objects go to a temporary object directory first (`RenderStage`) that borrows the project's
 objects. A dry run, an "already up to date" or a refusal after rendering leave `.git` exactly as
-it was; only a real update moves the objects in, just before merging.
+it was; only a real update moves the objects in, just before merging. The preview also finds
+the ignored files the merge would destroy (`RenderStage.in_the_way`), and the merge itself runs
+whole, whatever signal comes (`signals_held`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ template again with the recorded answers, commits that render on top of the last
 conflicts are git's own, resolved and committed (or aborted) the usual way.
 
 Exit codes: 0 updated or already up to date; 1 merged with conflicts for the user to resolve;
-2 refused or failed, with nothing changed; 130 interrupted (the message says what was left).
+2 refused or failed, with nothing changed; 128+signal interrupted (130 for Ctrl-C; the message
+says how the project was left: a signal while git merges waits for git to finish).
 `--dry-run` exits with the code the update would: 0 clean, 1 conflicts, 2 refused.
 """
 
