@@ -553,12 +553,15 @@ def test_ctrl_c_with_a_closed_output_pipe_exits_130_without_a_traceback(
     assert git(project, "status", "--porcelain") == ""
 
 
-def test_a_closed_output_pipe_after_a_clean_update_is_not_an_error(
-    project: Path, sets: TemplateSets
+@pytest.mark.parametrize("dry_run", [False, True], ids=["update", "dry-run"])
+def test_a_closed_output_pipe_is_not_an_error(
+    project: Path, sets: TemplateSets, dry_run: bool
 ) -> None:
-    """`scaffold update | head -1`: the update is done; the closed pipe is no failure."""
+    """`scaffold update | head -1`: the update is done (or previewed); the closed pipe is no
+    failure, and the exit status is the update's."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "scaffold", "update", "--templates-dir", str(sets.v2)],
+        [sys.executable, "-m", "scaffold", "update", "--templates-dir", str(sets.v2)]
+        + (["--dry-run"] if dry_run else []),
         cwd=project,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -570,7 +573,7 @@ def test_a_closed_output_pipe_after_a_clean_update_is_not_an_error(
     process.wait(timeout=120)
     assert process.returncode == 0, err
     assert err == ""
-    assert len(parents(project)) == 2
+    assert len(parents(project)) == (0 if dry_run else 2)  # dry run: still the first commit
 
 
 # --- Detached HEAD ---------------------------------------------------------------------------

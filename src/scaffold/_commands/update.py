@@ -72,6 +72,7 @@ def run(job: UpdateJob) -> int:
         detail = str(error.stderr or error).strip()
         raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
     except KeyboardInterrupt:
+        ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
         raise interrupted(state.interrupted()) from None
 
 
@@ -134,8 +135,9 @@ def _update(job: UpdateJob, state: _State) -> int:
     base = history.named_base(repo, job.base) if job.base else history.find_base(repo)
     if base is None:
         raise _no_render_history(repo, root)
-    for note in base.notes:
-        typer.echo(note)
+    with ui.output_may_be_gone():  # `| head` ends what is said, not the update
+        for note in base.notes:
+            typer.echo(note)
     with (
         tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
         merging.RenderStage(repo) as stage,
@@ -151,11 +153,15 @@ def _update(job: UpdateJob, state: _State) -> int:
         if rendered.up_to_date:
             up_to_date = f"{root} has the {versions.what} {versions.after}"
             if head == "HEAD":
-                typer.echo(f"Already up to date: {up_to_date}.")
+                with ui.output_may_be_gone():
+                    typer.echo(f"Already up to date: {up_to_date}.")
                 return UPDATED
             if job.dry_run:  # only the base would be recorded: the template has nothing new
-                typer.echo(f"Dry run: would record the pristine {base.label} render as the base.")
-                typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
+                with ui.output_may_be_gone():
+                    typer.echo(
+                        f"Dry run: would record the pristine {base.label} render as the base."
+                    )
+                    typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
                 return UPDATED
             state.repo, state.head = repo, repo.head.commit.hexsha
             with merging.signals_held() as stops:
@@ -168,12 +174,14 @@ def _update(job: UpdateJob, state: _State) -> int:
                 raise state.stopped_by(stops[0])
             return UPDATED
         if repo.head.is_detached:
-            typer.echo(_DETACHED)
+            with ui.output_may_be_gone():
+                typer.echo(_DETACHED)
         preview = stage.preview_merge(commit, head)
         in_the_way = stage.in_the_way(head, preview.tree, root)
         if job.dry_run:
-            _print_preview(preview, versions, in_the_way, base)
-            _print_release_notes(render.source, versions)
+            with ui.output_may_be_gone():
+                _print_preview(preview, versions, in_the_way, base)
+                _print_release_notes(render.source, versions)
             if in_the_way:
                 return REFUSED
             return CONFLICTS if preview.conflicts else UPDATED
