@@ -228,3 +228,8 @@ def variant(template_set: Path, dest: Path, version: str | None = None) -> Path:
 def notes_dir(template_set: Path) -> Path:
     """Where the sets' own files live (rendered as `notes/` in the project)."""
     return template_set / "mlops" / "template" / "notes"
+
+
+def template_root(template_set: Path) -> Path:
+    """The files every project of `template_set` gets (the mlops layer's template folder)."""
+    return template_set / "mlops" / "template"

@@ -126,32 +126,50 @@ class FirstCommit:
         _, stderr = self._init.communicate()
         if self._init.returncode != 0:
             raise ScaffoldError(f"git init failed: {stderr.decode(errors='replace').strip()}")
-        self._git("add", "--all")
-        tree = self._git("write-tree")
+        tree = write_render_tree(self.project, self.project / ".git")
         text = message(tree)
         commit = self._git("commit-tree", tree, "-m", text, env=identity.env())
         self._git("update-ref", "-m", f"commit (initial): {text.splitlines()[0]}", "HEAD", commit)
         return commit
 
     def _git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=self.project,
-            env={**os.environ, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise GitFailed(list(args), result.returncode, result.stderr)
-        return result.stdout.strip()
+        return _run(self.project, list(args), env)
 
     def abandon(self) -> None:
         """Stop `git init` if the render failed first (its directory is being removed)."""
         if self._init.returncode is None:
             self._init.kill()
             self._init.communicate()
+
+
+def write_render_tree(render_dir: Path, git_dir: Path) -> str:
+    """The tree of exactly the files of `render_dir`, staged in `git_dir`'s index.
+
+    Every rendered file, whatever would ignore it (the render's own .gitignore, info/exclude,
+    the user's core.excludesFile): a render commit without some of the template's files would
+    make the next update delete them from the project. The one way both the first commit and
+    `scaffold update`'s renders are made.
+    """
+    env = {"GIT_DIR": str(git_dir), "GIT_WORK_TREE": str(render_dir)}
+    _run(render_dir, ["add", "--all", "--force"], env)
+    return _run(render_dir, ["write-tree"], env)
+
+
+def _run(cwd: Path, args: list[str], env: dict[str, str] | None = None) -> str:
+    """`git ARGS` in `cwd`; GitFailed if it fails. Plain git, not gitpython (its import would
+    be a noticeable share of `scaffold new`'s run time)."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise GitFailed(args, result.returncode, result.stderr)
+    return result.stdout.strip()
 
 
 def is_repo_root(path: Path) -> bool:
@@ -267,5 +285,5 @@ def toplevel(path: Path, ceiling: Path | None = None) -> Path | None:
         )
     except OSError:
         return None
-    top = result.stdout.strip()
+    top = result.stdout.removesuffix("\n")  # only git's newline: a folder may end in a space
     return Path(top) if result.returncode == 0 and top else None

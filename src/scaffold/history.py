@@ -89,6 +89,14 @@ class Base:
     restore_tree: str | None = None
     restore_message: str = ""
     notes: list[str] = field(default_factory=list)
+    # Named with --base and made before ml-scaffold recorded trees: its files are trusted only
+    # once a fresh render of its answers at its version gives the same (see `scaffold update`).
+    needs_render_proof: bool = False
+
+    @property
+    def files(self) -> str:
+        """The base's files: the tree restored, or the commit's own ("REV^{tree}")."""
+        return self.restore_tree or f"{self.commit}^{{tree}}"
 
     @property
     def needs_recording(self) -> bool:
@@ -166,9 +174,10 @@ def find_base(repo: Repo, rev: str = "HEAD") -> Base | None:
 def named_base(repo: Repo, rev: str) -> Base:
     """`scaffold update --base REV`: the render the user names as the base.
 
-    A commit with a recorded tree must match it, or have that tree still in the object store
-    (then it is restored). A commit without one (made by an older ml-scaffold, or not a render
-    at all) is taken at the user's word.
+    Only a render commit is taken: any other commit (HEAD, an update's merge, a commit picked
+    from the reflog) holds the user's changes, which a merge from it would undo. A render with a
+    recorded tree must match it, or have that tree still in the object store (then it is
+    restored). One made before ml-scaffold recorded trees comes back with `needs_render_proof`.
     """
     from git import BadName, GitCommandError
 
@@ -178,19 +187,26 @@ def named_base(repo: Repo, rev: str) -> Base:
         raise ScaffoldError(
             f"--base {rev}: no such commit in this repository.", exit_code=2
         ) from error
-    if answers_at(repo, sha) is None:
+    [commit] = render_commits(repo, f"{sha}^!") or [None]
+    if commit is None:
+        subject = repo.git.log("-1", "--format=%s", sha)
         raise ScaffoldError(
-            f"--base {rev} ({sha[:12]}) has no readable {ANSWERS_FILE}: it is not a render.",
-            hint="Name a commit whose message has a `Scaffold-Render:` line "
-            f"(`git log --grep '^{RENDER_TRAILER}:' --all`).",
+            f'--base {rev} ({sha[:12]}, "{subject}") is not a render commit (its message has '
+            f"no `{RENDER_TRAILER}:` trailer): it holds changes of yours, and an update from it "
+            "would undo them. Nothing was changed.",
+            hint=_NAME_A_RENDER,
             exit_code=2,
         )
-    [commit] = render_commits(repo, f"{sha}^!") or [None]
+    if answers_at(repo, sha) is None:
+        raise ScaffoldError(
+            f"--base {rev} ({sha[:12]}) has no readable {ANSWERS_FILE}: scaffold cannot tell "
+            "what it rendered.",
+            hint=_NAME_A_RENDER,
+            exit_code=2,
+        )
     message = repo.git.log("-1", "--format=%B", sha)
-    label = commit.label if commit else _answers_label(repo, sha)
-    tree = repo.git.rev_parse(f"{sha}^{{tree}}").strip()
-    if commit is not None and commit.recorded_tree not in (None, tree):
-        if not _has_object(repo, str(commit.recorded_tree)):
+    if commit.recorded_tree is not None and commit.recorded_tree != commit.tree:
+        if not _has_object(repo, commit.recorded_tree):
             raise ScaffoldError(
                 f"--base {rev}: {commit.described} was rewritten and its pristine render is not "
                 "in this clone.",
@@ -198,11 +214,21 @@ def named_base(repo: Repo, rev: str) -> Base:
                 "(another clone, the remote before your push, `git reflog`).",
                 exit_code=2,
             )
-        return Base(sha, label, restore_tree=commit.recorded_tree, restore_message=message)
+        return Base(sha, commit.label, restore_tree=commit.recorded_tree, restore_message=message)
+    unproven = commit.recorded_tree is None
     if _is_ancestor(repo, sha, "HEAD"):
-        return Base(sha, label)
+        return Base(sha, commit.label, needs_render_proof=unproven)
     # Not in HEAD's history (from the reflog or another branch): record a copy of its files.
-    return Base(sha, label, restore_tree=tree, restore_message=message)
+    return Base(
+        sha, commit.label, restore_tree=commit.tree, restore_message=message,
+        needs_render_proof=unproven,
+    )  # fmt: skip
+
+
+_NAME_A_RENDER = (
+    f"Name a render commit: `git log --all --grep '^{RENDER_TRAILER}:' --format='%h %s'` lists "
+    "them. See 'If update went wrong' in ml-scaffold's docs/updating.md."
+)
 
 
 def answers_at(repo: Repo, rev: str) -> Answers | None:
@@ -214,11 +240,6 @@ def answers_at(repo: Repo, rev: str) -> Answers | None:
         return parse_answers(text, f"{ANSWERS_FILE} of {rev[:12]}")
     except (GitCommandError, ScaffoldError):
         return None
-
-
-def _answers_label(repo: Repo, sha: str) -> str:
-    answers = answers_at(repo, sha)
-    return answers.template_label if answers else sha[:12]
 
 
 def _independent(repo: Repo, commits: list[RenderCommit]) -> list[RenderCommit]:
@@ -274,7 +295,13 @@ def _rewritten_error(
             f"`scaffold update --base {commit.short}`: the pristine render is still in this "
             "clone; scaffold records it and updates from it."
         )
-    older = [c for c in commits if c is not commit and c.problem(renders) is None]
+    # A render without a recorded tree is taken with --base only once a render of its own
+    # version proves it, which the template set at hand rarely allows: not offered.
+    older = [
+        c
+        for c in commits
+        if c is not commit and c.problem(renders) is None and c.recorded_tree is not None
+    ]
     if older:
         ways.append(
             f"`scaffold update --base {older[0].short}`: update from the older render "

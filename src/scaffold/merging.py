@@ -2,21 +2,27 @@
 
 New objects go to a temporary object directory first (`RenderStage`) that borrows the project's
 objects. A dry run, an "already up to date" or a refusal after rendering leave `.git` exactly as
-it was; only a real update moves the objects in, just before merging.
+it was; only a real update moves the objects in, just before merging. The preview also finds
+the ignored files the merge would destroy (`RenderStage.in_the_way`), and the merge itself runs
+whole, whatever signal comes (`signals_held`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import stat
+import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scaffold.errors import ScaffoldError
-from scaffold.git import Identity
+from scaffold.git import GitFailed, Identity, write_render_tree
 
 if TYPE_CHECKING:
     from git import Repo
@@ -36,6 +42,12 @@ class Conflict:
     path: str
     kind: str  # one of _KINDS
     detail: str = ""  # git's own sentence, for the kinds without a fixed one
+    # Where git left it: a file/directory conflict moves the file aside, to PATH~<side>.
+    git_path: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.git_path or self.path
 
     @property
     def description(self) -> str:
@@ -67,6 +79,16 @@ _KINDS = {
         "moved on one side, deleted or moved elsewhere on the other: no markers",
         "keep the path you want with `git add`, `git rm` the others",
     ),
+    "your file moved": (
+        "you have a file where the template adds a directory",
+        "git moved your file to GITPATH: `git add GITPATH` keeps it there (rename it with "
+        "`git mv` later), `git rm GITPATH` drops it",
+    ),
+    "template file moved": (
+        "the template adds a file where you have a directory",
+        "git put the template's file at GITPATH: `git rm GITPATH` to stay without it, or "
+        "`git add GITPATH` to keep it there",
+    ),
     "other": ("", "see `git status`"),
 }
 
@@ -94,7 +116,7 @@ class RenderStage:
         self.git_dir = self._root / "stage.git"
         self.objects = self.git_dir / "objects"
         try:
-            # --template= : no hooks and no info/exclude (which would drop template files).
+            # --template= : no hooks, nothing of git's sample files.
             Git(str(self._root)).execute(
                 ["git", "init", "--quiet", "--bare", "--template=", str(self.git_dir)]
             )
@@ -111,13 +133,11 @@ class RenderStage:
         shutil.rmtree(self._root, ignore_errors=True)
 
     def write_tree(self, render_dir: Path) -> str:
-        """The tree of every file of `render_dir`, as `git add --all` sees them."""
-        from git import Git
-
-        stage = Git(str(render_dir))
-        base = ["git", f"--git-dir={self.git_dir}", f"--work-tree={render_dir}"]
-        stage.execute([*base, "add", "--all"])
-        return str(stage.execute([*base, "write-tree"])).strip()
+        """The tree of exactly the files of `render_dir` (see `git.write_render_tree`)."""
+        try:
+            return write_render_tree(render_dir, self.git_dir)
+        except GitFailed as error:
+            raise ScaffoldError(str(error), exit_code=2) from error
 
     def commit_tree(self, tree: str, parents: list[str], message: str, who: Identity | None) -> str:
         """A commit of `tree` (by `who`, or by the user's git identity when None)."""
@@ -144,9 +164,84 @@ class RenderStage:
         """What merging `commit` into `head` would do, without touching the worktree or index."""
         tree, conflicts = _merge_tree(self.project_git, head, commit)
         preview = MergePreview(tree=tree, conflicts=conflicts)
-        clashes = {conflict.path for conflict in conflicts}
-        preview.changes = [c for c in self.changes(head, tree) if c.path not in clashes]
+        clashes = {path for c in conflicts for path in (c.path, c.where)}
+        preview.changes = [
+            change
+            for change in self.changes(head, tree)
+            if change.path not in clashes and change.old_path not in clashes
+        ]
         return preview
+
+    def in_the_way(self, head: str, merged: str, worktree: Path) -> list[InTheWay]:
+        """What of the user's, untracked, is where merging tree `merged` into `head` (checked
+        out in `worktree`, clean) would write: ignored files, symlinks and directories that git's
+        merge would replace or delete without a word (--no-overwrite-ignore does not stop it
+        deleting an ignored file where a directory comes, nor with merge-ort overwriting one).
+
+        Only paths the merge writes count, so a file the user stopped tracking, or tracked
+        files of their own in the template's place, are no refusal; symlinks are not followed.
+        A file identical to the one the merge writes is not in the way: nothing would be lost.
+        """
+        found: dict[str, InTheWay] = {}
+        for change in self.changes(head, merged, only="A"):
+            blocker = self._untracked_at(head, merged, worktree, change.path)
+            if blocker is not None:
+                found.setdefault(blocker.path, blocker)
+        return list(found.values())
+
+    def _untracked_at(self, head: str, merged: str, worktree: Path, path: str) -> InTheWay | None:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            mode = _lstat_mode(worktree / parent)
+            if mode is None:
+                return None  # nothing there, so nothing below it either
+            if stat.S_ISDIR(mode):
+                continue
+            if self._entry(head, parent) is not None:
+                return None  # a committed file of the user's: git's own file/directory conflict
+            return InTheWay(parent, _kind_of(mode), path)
+        mode = _lstat_mode(worktree / path)
+        if mode is None:
+            return None
+        if stat.S_ISDIR(mode):
+            mine = self._untracked_below(head, worktree, path)
+            return InTheWay(path, "directory", path) if mine else None
+        if self._same_as(merged, path, worktree / path, mode):
+            return None
+        return InTheWay(path, _kind_of(mode), path)
+
+    def _entry(self, rev: str, path: str) -> tuple[str, str] | None:
+        """(mode, object) of `path` in `rev`'s tree, or None."""
+        out = self.project_git("--literal-pathspecs", "ls-tree", "-z", rev, "--", path)
+        for record in out.split("\0"):
+            info, _, name = record.partition("\t")
+            if name == path:
+                mode, _, sha = info.split(" ")
+                return mode, sha
+        return None
+
+    def _untracked_below(self, head: str, worktree: Path, path: str) -> bool:
+        out = self.project_git(
+            "--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", head, "--", f"{path}/"
+        )
+        committed = set(out.split("\0"))
+        for directory, subdirectories, files in os.walk(worktree / path):
+            links = [name for name in subdirectories if os.path.islink(Path(directory, name))]
+            for name in [*files, *links]:
+                if Path(directory, name).relative_to(worktree).as_posix() not in committed:
+                    return True
+        return False
+
+    def _same_as(self, merged: str, path: str, file: Path, mode: int) -> bool:
+        """The worktree's `file` is what the merge writes at `path` (the same kind of entry,
+        the same bytes)."""
+        entry = self._entry(merged, path)
+        if entry is None or (entry[0] == "120000") != stat.S_ISLNK(mode):
+            return False
+        if stat.S_ISLNK(mode):
+            return self.project_git("cat-file", "blob", entry[1]) == os.readlink(file)
+        return self.project_git("hash-object", "--no-filters", "--", str(file)).strip() == entry[1]
 
     def keep(self) -> None:
         """Move the staged objects into the project (what git's own object quarantine does)."""
@@ -166,6 +261,40 @@ class RenderStage:
             os.replace(partial, target)
 
 
+@dataclass(frozen=True)
+class InTheWay:
+    """An untracked (ignored) file, symlink or directory of the user's where a merge writes."""
+
+    path: str
+    kind: str  # "file", "symlink" or "directory"
+    written: str  # what the merge writes: `path` itself, or a file below it
+
+    @property
+    def description(self) -> str:
+        if self.written != self.path:
+            return (
+                f"an ignored {self.kind} of yours, where the new render adds {self.written}: "
+                "the merge would delete it"
+            )
+        if self.kind == "directory":
+            return (
+                "an ignored directory of yours, where the new render adds a file: the merge "
+                "would delete what it holds"
+            )
+        return f"an ignored {self.kind} of yours, which the new render's {self.path} would replace"
+
+
+def _lstat_mode(path: Path) -> int | None:
+    try:
+        return path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _kind_of(mode: int) -> str:
+    return "symlink" if stat.S_ISLNK(mode) else "file"
+
+
 @dataclass
 class MergeOutcome:
     conflicts: list[Conflict]
@@ -176,38 +305,65 @@ class MergeOutcome:
         return not self.conflicts and self.uncommitted is None
 
 
+# The signals that stop scaffold: a terminal's Ctrl-C and hangup, and `kill`.
+_STOPS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[list[int]]:
+    """Hold scaffold's stopping signals for the block: they are recorded (the list yielded), not
+    acted on, so that what the block does to the project finishes whole; the caller says what
+    it did, then stops. A signal the process ignores stays ignored."""
+    received: list[int] = []
+    held = {}
+    for signum in _STOPS:
+        handler = signal.getsignal(signum)
+        if handler is not signal.SIG_IGN:
+            held[signum] = handler
+            signal.signal(signum, lambda number, frame: received.append(number))
+    try:
+        yield received
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+
+
 def fast_forward(repo: Repo, commit: str) -> None:
     """Move HEAD's branch to `commit`, a descendant with HEAD's own files (a recorded base)."""
-    repo.git.merge("--ff-only", "--quiet", commit)
+    status, err = _git_on_its_own(repo, ["merge", "--ff-only", "--quiet", commit])
+    if status != 0:
+        raise ScaffoldError(f"git merge --ff-only failed: {err.strip()}", exit_code=2)
 
 
 def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) -> MergeOutcome:
-    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state."""
+    """`git merge` the render commit into HEAD; on conflicts, leave git's conflict state.
+
+    Ignored files in the way are the caller's to refuse first (`RenderStage.in_the_way`):
+    git's --no-overwrite-ignore holds back neither merge-ort nor a directory's arrival.
+    """
     # Described before merging, from the same trees git's merge will use.
     _, expected = _merge_tree(_plain_git(repo), "HEAD", commit)
-    env: dict[str, Any] = who.env() if who else {}
-    status, _, err = repo.git.execute(
+    status, err = _git_on_its_own(
+        repo,
         [
-            "git",
             "merge",
             "--no-ff",  # always a merge commit: it names both versions, its 2nd parent the render
             "--no-edit",
             "--no-verify",  # the user's commit hooks judge their own commits, not this one
             "--no-verify-signatures",  # render commits are unsigned
-            "--no-overwrite-ignore",  # an ignored file of the user's is not the merge's to replace
             "-m",
             message,
             commit,
         ],
-        env=env,
-        with_extended_output=True,
-        with_exceptions=False,
+        who.env() if who else {},
     )
     if status == 0:
         return MergeOutcome(conflicts=[])
     unmerged = _unmerged_paths(repo)
     if unmerged:
-        described = {conflict.path: conflict for conflict in expected}
+        described = {conflict.where: conflict for conflict in expected}
         return MergeOutcome(
             conflicts=[
                 described.get(path, Conflict(path, "other", "conflict")) for path in unmerged
@@ -219,8 +375,14 @@ def merge_render(repo: Repo, commit: str, message: str, who: Identity | None) ->
     raise ScaffoldError(f"git merge refused: {detail}", exit_code=2)  # before touching anything
 
 
+def unmerged_paths(repo: Repo) -> list[str]:
+    """The paths git's conflict state leaves to settle."""
+    return _unmerged_paths(repo)
+
+
 def how_to_settle(conflict: Conflict) -> str:
-    return _KINDS[conflict.kind][1].replace("PATH", _quoted(conflict.path))
+    how = _KINDS[conflict.kind][1].replace("GITPATH", _quoted(conflict.where))
+    return how.replace("PATH", _quoted(conflict.path))
 
 
 def changes(repo: Repo, old: str, new: str) -> list[Change]:
@@ -244,6 +406,25 @@ def _run_git(
     if status not in ok_codes:
         raise ScaffoldError(f"git {args[0]} failed: {str(err).strip()}", exit_code=2)
     return str(out)
+
+
+def _git_on_its_own(
+    repo: Repo, args: list[str], env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """(status, stderr) of `git ARGS` in the project, run in a session of its own: a terminal's
+    Ctrl-C or hangup, sent to scaffold's process group, does not stop it halfway through
+    writing the worktree (with `signals_held`, scaffold waits for it, then says what it did)."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=repo.working_tree_dir,
+        env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        start_new_session=True,
+    )
+    return result.returncode, result.stderr
 
 
 def _plain_git(repo: Repo) -> GitRunner:
@@ -278,6 +459,7 @@ def _merge_tree(git: GitRunner, ours: str, theirs: str) -> tuple[str, list[Confl
     tree, *paths = [part for part in head.split("\0") if part]
     kinds: dict[str, set[str]] = {path: set() for path in paths}
     texts: dict[str, str] = {}
+    real: dict[str, str] = {}  # a file git moved aside (PATH~<side>) -> PATH
     fields = messages.split("\0")
     index = 0
     while index < len(fields) and fields[index].isdigit():
@@ -289,10 +471,18 @@ def _merge_tree(git: GitRunner, ours: str, theirs: str) -> tuple[str, list[Confl
             if path in kinds and kind.startswith("CONFLICT"):
                 kinds[path].add(kind)
                 texts.setdefault(path, text.strip())
-    return tree, [_classify(path, kinds[path], texts.get(path, ""), ours) for path in paths]
+            for other in involved if kind == "CONFLICT (file/directory)" else ():
+                if path.startswith(f"{other}~"):
+                    real[path] = other
+    return tree, [
+        _classify(path, kinds[path], texts.get(path, ""), ours, real.get(path)) for path in paths
+    ]
 
 
-def _classify(path: str, kinds: set[str], text: str, ours: str) -> Conflict:
+def _classify(path: str, kinds: set[str], text: str, ours: str, real: str | None) -> Conflict:
+    if real is not None:  # "directory in the way of PATH from SIDE; moving it to PATH~SIDE"
+        kind = "your file moved" if f" from {ours};" in text else "template file moved"
+        return Conflict(real, kind, git_path=path)
     if "CONFLICT (binary)" in kinds:
         return Conflict(path, "binary")
     if "CONFLICT (modify/delete)" in kinds:

@@ -50,7 +50,7 @@ class RenderedUpdate:
     """A new render committed in a stage on top of the project's base, ready to be merged."""
 
     base: history.Base
-    old: Answers  # the answers the base was rendered with
+    old: Answers  # the project's answers (of what the render merges into)
     new: Answers  # the answers of the new render
     versions: Versions
     tree: str  # the new render's files
@@ -80,13 +80,14 @@ def render_on_base(
     """Render into `render_dir` (a new directory named like the project, for Copier's
     _folder_name) and commit the render in `stage` with the base render as its parent.
 
-    `current` is the answers file of `onto`; `render.previous` should hold its values.
+    `current` is the answers file of `onto`; `render.previous` should hold its values. The
+    update is told from `current`, not from the base's answers: after a squash-merged update
+    the project has a newer version than its newest render commit.
     A downgrade of a custom template is refused unless `downgrade`.
     """
-    old = history.answers_at(repo, base.commit) or current  # what the base was rendered with
     new = render.render(render_dir)
-    versions = Versions.of(old, new)
-    _refuse_downgrade(old, new, downgrade)
+    versions = Versions.of(current, new)
+    _refuse_downgrade(current, new, downgrade)
     tree = stage.write_tree(render_dir)
     author = git.Identity.of_author(new.values)
     # The user's own git identity signs merges; without one (a fresh machine), the author's.
@@ -101,7 +102,7 @@ def render_on_base(
     commit = stage.commit_tree(tree, [parent], message, author)
     return RenderedUpdate(
         base=base,
-        old=old,
+        old=current,
         new=new,
         versions=versions,
         tree=tree,
@@ -111,6 +112,29 @@ def render_on_base(
         head=head,
         author=author,
         merger=merger,
+    )
+
+
+def prove_by_render(
+    stage: merging.RenderStage, base: history.Base, render: RenderJob, render_dir: Path
+) -> None:
+    """Refuse a base that must be proven (see `history.Base.needs_render_proof`) unless `render`,
+    its answers at its version, gives exactly its files."""
+    render.render(render_dir)
+    tree = stage.write_tree(render_dir)
+    files = stage.project_git("rev-parse", base.files).strip()
+    if tree == files:
+        return
+    changed = [change.path for change in stage.changes(tree, files)]
+    shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+    raise ScaffoldError(
+        f"--base {base.commit[:12]}: its files are not a render of its own answers at its "
+        f"version (they differ in {shown}): a history rewrite changed them, and updating from "
+        "it would undo those changes, so nothing was changed.",
+        hint="Name another render commit, or record a fresh render of the project's answers as "
+        "the base: `scaffold update --adopt` with the template set of the version the project "
+        "has (it shows the differences first).",
+        exit_code=2,
     )
 
 

@@ -6,13 +6,13 @@ template again with the recorded answers, commits that render on top of the last
 conflicts are git's own, resolved and committed (or aborted) the usual way.
 
 Exit codes: 0 updated or already up to date; 1 merged with conflicts for the user to resolve;
-2 refused or failed, with nothing changed; 130 interrupted (the message says what was left).
+2 refused or failed, with nothing changed; 128+signal interrupted (130 for Ctrl-C; the message
+says how the project was left: a signal while git merges waits for git to finish).
 `--dry-run` exits with the code the update would: 0 clean, 1 conflicts, 2 refused.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, merging, updating
+from scaffold import changelog, git, history, merging, ui, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 
 UPDATED, CONFLICTS, REFUSED = 0, 1, 2
 _SHOWN_AT_MOST = 20  # dirty paths listed in a refusal
+# Updating on a detached HEAD is allowed, as committing there is: nothing is lost, and CI
+# checkouts are detached. But the merge commit is on no branch, which users do not expect.
+_DETACHED = (
+    "Warning: HEAD is detached (no branch is checked out), so the update's merge commit will be "
+    "on no branch: switching to a branch would leave it behind. Keep it with "
+    "`git switch -c NEW-BRANCH` afterwards, or switch to your branch first and update there."
+)
 
 
 @dataclass
@@ -65,6 +72,7 @@ def run(job: UpdateJob) -> int:
         detail = str(error.stderr or error).strip()
         raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
     except KeyboardInterrupt:
+        ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
         raise interrupted(state.interrupted()) from None
 
 
@@ -76,14 +84,32 @@ class _State:
     head: str | None = None  # HEAD before anything was changed
 
     def interrupted(self) -> str:
+        """What the project is left as, told from the repository itself."""
         if self.repo is None or self.head is None:
             return "Interrupted: nothing was changed."
         if (Path(self.repo.git_dir) / "MERGE_HEAD").exists():
-            return "Interrupted during the merge: `git merge --abort` puts the project back."
-        if self.repo.head.commit.hexsha != self.head:
+            if merging.unmerged_paths(self.repo):
+                return (
+                    "Interrupted: the update is merged, with conflicts to settle (git's conflict "
+                    "state, as listed): settle them, `git add` and `git commit`; or "
+                    "`git merge --abort` puts the project back."
+                )
+            return (
+                "Interrupted: the update is merged but not committed: `git commit` finishes "
+                "it, `git merge --abort` puts the project back."
+            )
+        # A new git process: a Ctrl-C to scaffold's process group also stopped gitpython's
+        # long-running `git cat-file` (a broken pipe, which typer would turn into exit 1).
+        if self.repo.git.rev_parse("HEAD").strip() != self.head:
             undo = f"git reset --hard {self.head[:12]}"
-            return f"Interrupted: the update was committed; `{undo}` undoes it."
+            return f"Interrupted: the update is merged and committed; `{undo}` undoes it."
         return "Interrupted: nothing was changed."
+
+    def stopped_by(self, signum: int) -> ScaffoldError:
+        """A signal held while git worked (`merging.signals_held`): stop now, saying how the
+        project was left."""
+        ui.forget_closed_output()  # the message, and Python's exit, must not fail on a dead pipe
+        return ScaffoldError(self.interrupted(), exit_code=128 + signum)
 
 
 def _update(job: UpdateJob, state: _State) -> int:
@@ -109,12 +135,16 @@ def _update(job: UpdateJob, state: _State) -> int:
     base = history.named_base(repo, job.base) if job.base else history.find_base(repo)
     if base is None:
         raise _no_render_history(repo, root)
-    for note in base.notes:
-        typer.echo(note)
+    with ui.output_may_be_gone():  # `| head` ends what is said, not the update
+        for note in base.notes:
+            typer.echo(note)
     with (
         tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
         merging.RenderStage(repo) as stage,
     ):
+        if base.needs_render_proof:
+            proof = _render_at_its_version(repo, base, job)
+            updating.prove_by_render(stage, base, proof, Path(scratch) / "proof" / root.name)
         render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
         rendered = updating.render_on_base(
             repo, stage, render, base, answers, render_dir, downgrade=job.downgrade
@@ -123,43 +153,58 @@ def _update(job: UpdateJob, state: _State) -> int:
         if rendered.up_to_date:
             up_to_date = f"{root} has the {versions.what} {versions.after}"
             if head == "HEAD":
-                typer.echo(f"Already up to date: {up_to_date}.")
+                with ui.output_may_be_gone():
+                    typer.echo(f"Already up to date: {up_to_date}.")
                 return UPDATED
             if job.dry_run:  # only the base would be recorded: the template has nothing new
-                typer.echo(f"Dry run: would record the pristine {base.label} render as the base.")
-                typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
+                with ui.output_may_be_gone():
+                    typer.echo(
+                        f"Dry run: would record the pristine {base.label} render as the base."
+                    )
+                    typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
                 return UPDATED
             state.repo, state.head = repo, repo.head.commit.hexsha
-            stage.keep()
-            merging.fast_forward(repo, head)
-            _print_recorded(base, rendered.parent)
-            typer.echo(f"Already up to date: {up_to_date}.")
+            with merging.signals_held() as stops:
+                stage.keep()
+                merging.fast_forward(repo, head)
+            with ui.output_may_be_gone():
+                _print_recorded(base, rendered.parent)
+                typer.echo(f"Already up to date: {up_to_date}.")
+            if stops:
+                raise state.stopped_by(stops[0])
             return UPDATED
-        in_the_way = _ignored_files_in_the_way(stage, head, commit, root)
+        if repo.head.is_detached:
+            with ui.output_may_be_gone():
+                typer.echo(_DETACHED)
+        preview = stage.preview_merge(commit, head)
+        in_the_way = stage.in_the_way(head, preview.tree, root)
         if job.dry_run:
-            preview = stage.preview_merge(commit, head)
-            _print_preview(preview, versions, in_the_way, base)
-            _print_release_notes(render.source, versions)
+            with ui.output_may_be_gone():
+                _print_preview(preview, versions, in_the_way, base)
+                _print_release_notes(render.source, versions)
             if in_the_way:
                 return REFUSED
             return CONFLICTS if preview.conflicts else UPDATED
         if in_the_way:
-            raise ScaffoldError(
-                "The new render adds files where ignored files of yours are: "
-                + ", ".join(in_the_way),
-                hint="Move them aside (the merge would replace them), then run update again.",
-            )
+            raise _in_the_way_error(in_the_way)
         state.repo, state.head = repo, repo.head.commit.hexsha
-        stage.keep()  # only now does anything reach the project's .git
+        # From here the project changes: a signal waits until git is done, so that the update
+        # is whole (committed, or in git's conflict state) and can be told truthfully.
+        with merging.signals_held() as stops:
+            stage.keep()  # only now does anything reach the project's .git
+            if head != "HEAD":
+                merging.fast_forward(repo, head)
+            message = updating.merge_message(rendered)
+            outcome = merging.merge_render(repo, commit, message, rendered.merger)
 
-    if head != "HEAD":
-        merging.fast_forward(repo, head)
-        _print_recorded(base, rendered.parent)
-    message = updating.merge_message(rendered)
-    outcome = merging.merge_render(repo, commit, message, rendered.merger)
-    code = _report(outcome, repo, root, versions, commit, undo=state.head[:12])
-    _print_release_notes(render.source, versions)
-    return code
+    with ui.output_may_be_gone():
+        if head != "HEAD":
+            _print_recorded(base, rendered.parent)
+        _report(outcome, repo, root, versions, commit, undo=state.head[:12])
+        _print_release_notes(render.source, versions)
+    if stops:
+        raise state.stopped_by(stops[0])
+    return UPDATED if outcome.clean else CONFLICTS
 
 
 def _print_recorded(base: history.Base, restored: str) -> None:
@@ -223,12 +268,45 @@ def _template_source(answers: Answers, job: UpdateJob) -> TemplateSource:
     return BuiltinTemplate(spec, template_set)
 
 
-def _ignored_files_in_the_way(
-    stage: merging.RenderStage, head: str, commit: str, project: Path
-) -> list[str]:
-    """Paths the render would add where files exist untracked: ignored ones (the tree is clean)."""
-    added = [change.path for change in stage.changes(head, commit, only="A")]
-    return [path for path in added if os.path.lexists(project / path)]
+def _render_at_its_version(repo: Repo, base: history.Base, job: UpdateJob) -> RenderJob:
+    """A render of `base`'s own answers at its own version, to prove it (a built-in template
+    only from a template set of that version: older ones are not at hand)."""
+    answers = history.answers_at(repo, base.commit)
+    if answers is None:  # named_base refuses those
+        raise ScaffoldError(f"--base {base.commit[:12]} has no readable answers file.")
+    source: TemplateSource
+    if answers.is_builtin:
+        template_set = load_template_set(job.templates_dir)
+        if template_set.version != answers.version:
+            raise ScaffoldError(
+                f"--base {base.commit[:12]} is a render made before ml-scaffold recorded its "
+                f"files (no `{git.TREE_TRAILER}:` trailer): it is taken only once a render of "
+                f"its answers at its version, {answers.version}, gives the same files, and "
+                f"this template set is {template_set.version}. Nothing was changed.",
+                hint="Run `scaffold update` without --base (the newest render is checked "
+                "on its own); if that is refused, `scaffold update --adopt` with the template "
+                "set of the version the project has records a fresh render as the base.",
+            )
+        source = BuiltinTemplate(template_set.get(str(answers.template)), template_set)
+    else:
+        source = CustomTemplate(str(answers.src_path), answers.commit)
+    return RenderJob(
+        source=source,
+        previous=answers.values,
+        user_defaults=git.identity_defaults(),
+        defaults=True,
+        trust=job.trust,
+    )
+
+
+def _in_the_way_error(in_the_way: list[merging.InTheWay]) -> ScaffoldError:
+    lines = "\n".join(f"  {blocker.path}: {blocker.description}" for blocker in in_the_way)
+    return ScaffoldError(
+        f"The update would lose files of yours that git does not track (ignored), so nothing "
+        f"was changed:\n{lines}",
+        hint="Move them aside (or commit them), then run update again; "
+        "`scaffold update --dry-run` lists what the update would do.",
+    )
 
 
 _VERBS = {"A": "add", "M": "change", "T": "change", "D": "remove", "R": "move"}
@@ -245,7 +323,7 @@ def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
 def _print_preview(
     preview: merging.MergePreview,
     versions: updating.Versions,
-    in_the_way: list[str],
+    in_the_way: list[merging.InTheWay],
     base: history.Base,
 ) -> None:
     typer.echo(f"Dry run: {versions.title} would")
@@ -257,8 +335,8 @@ def _print_preview(
         typer.echo(f"  {'conflict':<9} {conflict.path}  ({conflict.description})")
     if not preview.changes and not preview.conflicts:
         typer.echo("  change no file (only record the new render as merged)")
-    for path in in_the_way:
-        typer.echo(f"  {'refuse':<9} {path} (an ignored file of yours is where it adds one)")
+    for blocker in in_the_way:
+        typer.echo(f"  {'refuse':<9} {blocker.path} ({blocker.description})")
     typer.echo("Nothing was changed.")
 
 
@@ -281,21 +359,20 @@ def _report(
     versions: updating.Versions,
     commit: str,
     undo: str,
-) -> int:
+) -> None:
     if outcome.clean:
         typer.echo(f"{versions.title}: merged into {project}, your changes kept.")
         for change in merging.changes(repo, "HEAD~1", "HEAD"):
             typer.echo(_change_line(change, _PAST))
         typer.echo(f"Review it with `git show --stat HEAD`; undo it: `git reset --hard {undo}`.")
-        return UPDATED
+        return
     if outcome.uncommitted is not None:
         typer.echo(f"{versions.title}: merged into {project}, but git could not commit it:")
         for line in outcome.uncommitted.splitlines():
             typer.echo(f"  {line}")
         typer.echo("Fix that, then `git commit`; or undo it all with `git merge --abort`.")
-        return CONFLICTS
+        return
     _print_conflicts(outcome.conflicts, project, versions, commit)
-    return CONFLICTS
 
 
 def _print_conflicts(
