@@ -1,9 +1,12 @@
 """A student's remote repository, reached through git itself: ssh keys, credential helpers and
 any host (GitHub, GitLab, Gitea, a bare repository) work as they do for `git push`.
 
-Git never prompts here (a prompt would stall a whole cohort): it runs without a terminal on its
-standard input and with GIT_TERMINAL_PROMPT=0, so missing credentials fail fast with git's own
-words, which the cohort's report shows.
+Git never prompts here (a prompt would stall a whole cohort): it runs without a terminal (in a
+session of its own, stdin empty) and with GIT_TERMINAL_PROMPT=0, so missing credentials fail fast
+with git's own words, which the cohort's report shows. Its own session also keeps the signals a
+terminal sends to its process group (Ctrl-C, SIGHUP when it closes) from cutting a push or a
+fetch halfway: the cohort commands stop between students (`scaffold.batch`), and git, ssh and a
+local remote's receive-pack finish what they started, within TIMEOUT.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def _git(cwd: Path, *args: str) -> RemoteFailure | None:
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
+            start_new_session=True,
         )
     except subprocess.TimeoutExpired:
         return RemoteFailure(False, f"git {args[0]} took longer than {TIMEOUT} s")

@@ -140,6 +140,8 @@ OFFERED = "offered"  # the same update branch is on the remote already, waiting 
 UNREACHABLE = "unreachable"
 NOT_SCAFFOLD = "not a scaffold project"
 REFUSED = "refused"
+FAILED = "failed"  # stopped partway: its worker process died, or it was interrupted
+NOT_STARTED = "not started"  # the run was stopped (or its workers died) before this student
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ class UpdateTask:
 @dataclass(frozen=True)
 class UpdateOutcome:
     id: str
-    kind: str  # one of UPDATED ... REFUSED
+    kind: str  # one of UPDATED ... NOT_STARTED
     detail: str = ""  # why (refused, unreachable), or what (files changed)
     before: str | None = None  # the template version the student has
     after: str | None = None  # the version the update brings
@@ -182,7 +184,7 @@ def update(task: UpdateTask) -> UpdateOutcome:
     except ScaffoldError as error:
         return UpdateOutcome(task.id, REFUSED, error.message)
     except KeyboardInterrupt:
-        return UpdateOutcome(task.id, REFUSED, "interrupted")
+        return UpdateOutcome(task.id, FAILED, "interrupted")
     except GitCommandError as error:
         detail = str(error.stderr or error).strip()
         return UpdateOutcome(task.id, REFUSED, f"git failed: {detail}")
@@ -191,7 +193,11 @@ def update(task: UpdateTask) -> UpdateOutcome:
 
 
 def update_failed(task: UpdateTask, error: BaseException) -> UpdateOutcome:
-    return UpdateOutcome(task.id, REFUSED, f"the worker process stopped: {_described(error)}")
+    return UpdateOutcome(task.id, FAILED, f"the worker process stopped: {_described(error)}")
+
+
+def update_not_started(task: UpdateTask) -> UpdateOutcome:
+    return UpdateOutcome(task.id, NOT_STARTED, "the run stopped before this student")
 
 
 def _update(task: UpdateTask) -> UpdateOutcome:

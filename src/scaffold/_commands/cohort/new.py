@@ -114,17 +114,25 @@ def _make(
         the_cohort.students.sort(key=_roster_order)  # done in any order: listed as in the roster
         the_cohort.save()
 
-    rows = _summary_rows(roster, the_cohort, results, job.push)
+    not_started = {entry.id for entry in plan.to_make if entry.id not in results}
+    rows = _summary_rows(roster, the_cohort, results, not_started, job.push)
     _shared.print_table(f"Cohort {out} ({source.label})", _COLUMNS, rows)
     made = [row for row in rows if row[2] in ("created", "done before")]
     _shared.stdout().print(
         f"{len(made)} of {len(rows)} projects made; {_shared.counted([row[2] for row in rows])}. "
-        f"Manifest: {the_cohort.manifest}"
+        f"Manifest: {the_cohort.manifest}",
+        markup=False,
     )
     if stop.requested:
         raise interrupted(
             f"Interrupted: {len(made)} of {len(rows)} projects are made and recorded in "
-            f"{the_cohort.manifest}; run the same command again to go on."
+            f"{the_cohort.manifest}, {len(not_started)} not started; run the same command "
+            "again to go on."
+        )
+    if not_started:
+        raise ScaffoldError(
+            f"{len(not_started)} projects were not started: a worker process stopped; run the "
+            "same command again for them."
         )
     complete = all(row[2] in ("created", "done before") for row in rows) and not (
         job.push and any(row[3] != "yes" for row in rows)
@@ -349,11 +357,18 @@ _COLUMNS = ("line", "id", "status", "pushed", "name", "details")
 
 
 def _summary_rows(
-    roster: Roster, the_cohort: Cohort, results: dict[str, str], push: bool
+    roster: Roster,
+    the_cohort: Cohort,
+    results: dict[str, str],
+    not_started: set[str | None],
+    push: bool,
 ) -> list[list[str]]:
     """One row per roster entry, in roster order."""
     rows = []
     for entry in roster.entries:
+        if entry.problem is None and entry.id in not_started:
+            rows.append([_lines(entry), entry.id or "", "not started", "-", entry.name, ""])
+            continue
         record = the_cohort.find(entry.id) if entry.id else None
         if entry.problem is not None or record is None or record.email != entry.email:
             refused = next(

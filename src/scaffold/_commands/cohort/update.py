@@ -26,7 +26,7 @@ import typer
 from scaffold import batch, changelog, cohort, git, students
 from scaffold._commands.cohort import _shared
 from scaffold.cohort import CREATED, Cohort, Student
-from scaffold.errors import interrupted
+from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, shared_view
 from scaffold.versions import parse_version
 
@@ -41,6 +41,8 @@ _SAID = {
     students.UNREACHABLE: "unreachable remote",
     students.NOT_SCAFFOLD: "not a scaffold project",
     students.REFUSED: "refused",
+    students.FAILED: "failed",
+    students.NOT_STARTED: "not started",
 }
 
 
@@ -104,6 +106,15 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
             the_cohort.save_soon()
             _shared.advance(bar)
         the_cohort.save()
+    worked_on = len(outcomes)
+    # Not started (a stop, or workers that died): in the report, and their record in the
+    # manifest stays that of the last update that did something for them.
+    done = {student.id for student, _ in outcomes}
+    outcomes += [
+        (student, students.update_not_started(tasks[student.id]))
+        for student in made
+        if student.id not in done
+    ]
 
     outcomes.sort(key=lambda pair: made.index(pair[0]))
     after = source.template_set.version
@@ -118,10 +129,16 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
     if skipped:
         out.print(f"{skipped} roster rows have no project (see `scaffold cohort new`): skipped.")
     out.print(f"Report: {report}.md and {report}.csv")
+    not_started = len(made) - worked_on
     if stop.requested:
         raise interrupted(
-            f"Interrupted: {len(outcomes)} of {len(made)} students were worked on (see the "
-            "report); run the same command again for the rest."
+            f"Interrupted: {worked_on} of {len(made)} students were worked on, {not_started} "
+            "not started (see the report); run the same command again for the rest."
+        )
+    if not_started:
+        raise ScaffoldError(
+            f"{not_started} of {len(made)} students were not started: a worker process "
+            "stopped (see the report); run the same command again for them."
         )
     failed = [
         outcome
@@ -133,8 +150,6 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
 
 
 def _check_branch(pattern: str) -> None:
-    from scaffold.errors import ScaffoldError
-
     sample = pattern.replace("{version}", "1.0.0")
     if "{" in sample or "}" in sample or not sample.strip("/") or sample in ("main", "master"):
         raise ScaffoldError(
