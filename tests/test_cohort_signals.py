@@ -101,9 +101,21 @@ def tmp(tmp_path: Path) -> Path:
     return tmp_path / "tmp"
 
 
-@pytest.mark.parametrize("group", [True, False], ids=["group", "pid"])
-@pytest.mark.parametrize("signum", SIGNALS, ids=[s.name for s in SIGNALS])
-def test_cohort_new_stopped_by_a_signal(tmp_path: Path, tmp: Path, signum: int, group: bool):
+# Each signal to the group and to scaffold alone, with two workers; and once in this process.
+NEW_RUNS = [
+    *[(signum, group, 2) for signum in SIGNALS for group in (True, False)],
+    (signal.SIGHUP, True, 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "jobs"),
+    NEW_RUNS,
+    ids=[f"{s.name}-{'group' if g else 'pid'}-jobs{j}" for s, g, j in NEW_RUNS],
+)
+def test_cohort_new_stopped_by_a_signal(
+    tmp_path: Path, tmp: Path, signum: int, group: bool, jobs: int
+):
     roster = class_of(tmp_path / "roster.csv", STUDENTS)
     remotes = bare_repos(tmp_path / "remotes", IDS)
     out = tmp_path / "course"
@@ -112,7 +124,7 @@ def test_cohort_new_stopped_by_a_signal(tmp_path: Path, tmp: Path, signum: int, 
         return sum(r["status"] == "created" for r in _records(out)) >= UNDER_WAY
 
     result = _interrupted_run(
-        ["cohort", "new", roster, "-t", "nlp", "--out", out, "--jobs", "2",
+        ["cohort", "new", roster, "-t", "nlp", "--out", out, "--jobs", str(jobs),
          "--remote", f"file://{remotes}/{{id}}.git", "--push"],
         tmp, started, signum, group,
     )  # fmt: skip
