@@ -5,6 +5,8 @@ as they are. And the refusals that protect a student's main.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,21 @@ def test_a_directory_that_is_no_cohort_is_refused(tmp_path: Path) -> None:
     result = cohort("update", tmp_path)
     assert result.returncode == 2
     assert_clean_failure(result, "holds no cohort.yml")
+
+
+def test_the_manifest_and_reports_follow_the_umask(tmp_path: Path, sets: TemplateSets) -> None:
+    """Like every file scaffold writes: an instructor's group may read the cohort's manifest."""
+    roster = write_roster(tmp_path / "roster.csv", [{"name": "Ada", "email": "ada@example.org"}])
+    out = tmp_path / "course"
+    previous = os.umask(0o002)
+    try:
+        made = cohort("new", roster, "-t", "nlp", "--out", out, "--templates-dir", sets.v1)
+        assert made.returncode == 0, made.stdout + made.stderr
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in out.iterdir()}
+        assert modes["cohort.yml"] == 0o664, oct(modes["cohort.yml"])
+        updated = cohort("update", out, "--templates-dir", sets.v2)
+        assert updated.returncode == 0, updated.stdout + updated.stderr
+    finally:
+        os.umask(previous)
+    for name in ("cohort.yml", "cohort-update.md", "cohort-update.csv"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o664, name
