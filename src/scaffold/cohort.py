@@ -122,8 +122,9 @@ class Cohort:
         # Not mkstemp: its file is the owner's alone (0600), where the manifest follows the
         # umask like every file scaffold writes. The lock keeps other runs from this name.
         temporary = self.root / f".{self.manifest.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        stream = open(temporary, "x", encoding="utf-8")  # outside the try: a name not ours
         try:
-            with open(temporary, "x", encoding="utf-8") as stream:
+            with stream:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
