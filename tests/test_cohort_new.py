@@ -386,3 +386,38 @@ def test_a_project_made_but_not_recorded_is_found_and_a_strange_folder_is_left_a
     assert records["ben"]["status"] == "failed"
     assert "exists and is not this student's project" in records["ben"]["error"]
     assert (out / "ben" / "mine.txt").read_text(encoding="utf-8") == "not a project\n"
+
+
+def _table(stdout: str) -> dict[int, list[str]]:
+    """line -> the cells of its row in the summary table of `cohort new`."""
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in stdout.splitlines()]
+    return {int(row[0]): row for row in rows if row and row[0].isdigit()}
+
+
+def test_a_line_break_inside_a_name_is_refused_on_its_own_line(tmp_path: Path) -> None:
+    """Line separators that are not CSV's (U+2028, U+0085) stay inside their cell, and a quoted
+    cell over two lines is refused: no project for half a name, line numbers as an editor's."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,email\n"
+        "Ada Lovelace,ada@example.org\n"  # line 2
+        "Sep\u2028Ember,sep@example.org\n"  # line 3
+        "Oct\x85Ober,oct@example.org\n"  # line 4
+        '"Two\nLines",two@example.org\n'  # lines 5-6
+        "Ben Okri,ben@example.org\n",  # line 7
+        encoding="utf-8",
+    )
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = _table(result.stdout)
+    assert sorted(rows) == [2, 3, 4, 5, 7], result.stdout
+    assert rows[2][2] == rows[7][2] == "created"
+    assert rows[7][1] == "ben-okri"
+    for line in (3, 4):
+        assert rows[line][2] == "refused" and "line break" in rows[line][5], rows[line]
+    assert rows[5][2] == "refused" and "lines 5-6" in rows[5][5], rows[5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["ada-lovelace", "ben-okri"]
+    assert students_by_id(out)["ben-okri"]["lines"] == [7]

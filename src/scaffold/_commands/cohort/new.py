@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -376,7 +377,8 @@ def _summary_rows(
                 None,
             )
             why = refused.error if refused else entry.problem
-            rows.append([_lines(entry), entry.id or "-", "refused", "-", entry.name, why or ""])
+            name = _one_line(entry.name)
+            rows.append([_lines(entry), entry.id or "-", "refused", "-", name, why or ""])
             continue
         status = results.get(record.id or "") or (
             "done before" if record.status == CREATED else record.status
@@ -386,6 +388,14 @@ def _summary_rows(
             [_lines(entry), record.id or "", status, pushed, entry.name, record.error or ""]
         )
     return rows
+
+
+def _one_line(text: str) -> str:
+    """A refused name as its row shows it: line breaks and control characters escaped."""
+    return "".join(
+        ascii(char)[1:-1] if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+    )
 
 
 def _lines(entry: Entry) -> str:
