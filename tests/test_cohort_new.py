@@ -28,7 +28,7 @@ from cohort_fixtures import (
     students_by_id,
     write_roster,
 )
-from conftest import assert_clean_failure, git, run_scaffold
+from conftest import REPO_ROOT, assert_clean_failure, git, run_scaffold
 from update_fixtures import read
 
 from scaffold.placing import STAGING_PREFIX
@@ -271,7 +271,11 @@ def test_a_team_gets_one_project_with_every_member_as_author(tmp_path: Path) -> 
     out = tmp_path / "course"
     result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{name} project")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["blue-whales", "team-rocket"]
+    made = ["blue-whales", "hal", "team-rocket"]  # Hal, with no team, works alone
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == made
+    hal = students_by_id(out)["hal"]
+    assert hal["team"] is None and hal["members"] == [] and hal["lines"] == [7]
+    assert "Hal project" in read(out / "hal", "README.md")
     rocket = students_by_id(out)["team-rocket"]
     assert rocket["name"] == "Team Rocket" and rocket["lines"] == [2, 3]
     assert [m["name"] for m in rocket["members"]] == ["Ada", "Bob"]
@@ -279,7 +283,6 @@ def test_a_team_gets_one_project_with_every_member_as_author(tmp_path: Path) -> 
     assert '"Ada, Bob"' in pyproject and "ada@example.org" in pyproject
     assert "Team Rocket project" in read(out / "team-rocket", "README.md")
     assert "line 5 of this team is refused" in result.stdout
-    assert "the team cell is empty" in result.stdout
 
 
 def test_a_second_run_at_the_same_time_is_refused(tmp_path: Path) -> None:
@@ -392,6 +395,27 @@ def _table(stdout: str) -> dict[int, list[str]]:
     """line -> the cells of its row in the summary table of `cohort new`."""
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in stdout.splitlines()]
     return {int(row[0]): row for row in rows if row and row[0].isdigit()}
+
+
+def test_the_readme_roster_makes_solo_projects_in_a_roster_with_a_team_column(
+    tmp_path: Path,
+) -> None:
+    """The README's example roster, verbatim: a `team` column whose cells are empty."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### The roster", 1)[1].split("```csv\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("name,email,id,team\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(example, encoding="utf-8")
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{name} project")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = students_by_id(out)
+    assert sorted(records) == ["alovelace", "zoe-muller"]
+    for record in records.values():
+        assert record["status"] == "created" and record["team"] is None, record
+    assert "Zoë Müller project" in read(out / "zoe-muller", "README.md")
 
 
 def test_a_line_break_inside_a_name_is_refused_on_its_own_line(tmp_path: Path) -> None:

@@ -125,8 +125,8 @@ def read_roster(path: Path, reserved: set[str] | frozenset[str] = frozenset()) -
             continue  # a blank line is no student
         cells = {column: _cell(row.cells, index) for index, column in enumerate(header) if column}
         member = Member(cells["name"], cells["email"], cells.get("id") or None, row.line)
-        team = cells.get("team") if roster.has_teams else None
-        members.append((member, team, _row_problem(row, header, cells, roster.has_teams)))
+        team = (cells.get("team") or None) if roster.has_teams else None
+        members.append((member, team, _row_problem(row, header, cells)))
     if roster.has_teams:
         roster.entries = _team_entries(members)
     else:
@@ -220,15 +220,12 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
-def _row_problem(
-    row: _Row, header: list[str], cells: dict[str, str], has_teams: bool
-) -> str | None:
+def _row_problem(row: _Row, header: list[str], cells: dict[str, str]) -> str | None:
     if row.last_line > row.line:
         return f"a quoted cell runs over lines {row.line}-{row.last_line}: put it on one line"
     if len(row.cells) > len(header):
         return f"it has {len(row.cells)} cells but the header names {len(header)} columns"
-    required = [*REQUIRED_COLUMNS, *(["team"] if has_teams else [])]
-    empty = [column for column in required if not cells.get(column)]
+    empty = [column for column in REQUIRED_COLUMNS if not cells.get(column)]
     if empty:
         return f"the {' and '.join(empty)} {'cell is' if len(empty) == 1 else 'cells are'} empty"
     for column in ("name", "team"):
@@ -255,14 +252,21 @@ def _student_id(member: Member) -> str | None:
 def _team_entries(members: list[tuple[Member, str | None, str | None]]) -> list[Entry]:
     """One entry per team, its members in roster order; team names that make the same folder
     name ("Team Rocket", "team rocket") are one team, called as on its first row. A team with a
-    refused row waits for that row to be fixed: its project is made once, with every member."""
+    refused row waits for that row to be fixed: its project is made once, with every member.
+    A row with an empty team cell is a student working alone."""
     teams: dict[str, Entry] = {}
     entries: list[Entry] = []
     for member, team, problem in members:
-        if problem is not None or not team:
+        if problem is not None:
             entries.append(
                 Entry(id=None, name=member.name, members=[member], lines=[member.line],
-                      team=team, problem=problem or "the team cell is empty")
+                      team=team, problem=problem)
+            )  # fmt: skip
+            continue
+        if team is None:
+            entries.append(
+                Entry(id=_student_id(member), name=member.name, members=[member],
+                      lines=[member.line])
             )  # fmt: skip
             continue
         key = slugify(team).casefold() or team.casefold()
