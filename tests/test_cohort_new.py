@@ -445,3 +445,68 @@ def test_a_line_break_inside_a_name_is_refused_on_its_own_line(tmp_path: Path) -
     assert rows[5][2] == "refused" and "lines 5-6" in rows[5][5], rows[5]
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["ada-lovelace", "ben-okri"]
     assert students_by_id(out)["ben-okri"]["lines"] == [7]
+
+
+def test_a_value_in_the_remote_pattern_cannot_change_the_urls_structure(tmp_path: Path) -> None:
+    """{name} in --remote: a name may not lead the push into another repository (git decodes
+    %XX in URLs, so an encoded name may not either); {id} is always safe."""
+    srv = tmp_path / "srv"
+    bare_repos(srv / "course", ["ada", "zed"])
+    bare_repos(srv / "other", ["victim"])
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "ada", "email": "ada@example.org", "id": ""},
+        {"name": "../other/victim", "email": "mallory@example.org", "id": "mallory"},
+        {"name": "%2e%2e%2fother%2fvictim", "email": "eve@example.org", "id": "eve"},
+        {"name": "Ada Lovelace", "email": "lovelace@example.org", "id": "alovelace"},
+        {"name": "zed", "email": "zed@example.org", "id": ""},
+    ])  # fmt: skip
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out,
+                    "--remote", f"file://{srv}/course/{{name}}.git", "--push")  # fmt: skip
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert remote_branches(srv / "other" / "victim.git") == {}
+    rows = _table(result.stdout)
+    for line in (2, 6):
+        assert rows[line][2] == "created" and rows[line][3] == "yes", rows[line]
+    for line in (3, 4, 5):
+        assert rows[line][2] == "refused", rows[line]
+        assert "cannot go into --remote" in rows[line][5] and "{id}" in rows[line][5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["ada", "zed"]
+    assert remote_branches(srv / "course" / "ada.git") == {
+        "main": students_by_id(out)["ada"]["render_commit"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("option", "pattern", "message"),
+    [
+        ("--remote", "git@host:course/{email}.git", "{email} cannot go into --remote"),
+        ("--remote", "git@host:{team}/{id}.git", "the roster has no team column"),
+        ("--project-name", "{name.__class__}", "{name.__class__}: use {id}, {name}"),
+        ("--project-name", "{name!r:>30}", "{name!r:>30}: use {id}, {name}"),
+    ],
+)
+def test_a_pattern_other_than_plain_placeholders_is_refused(
+    tmp_path: Path, option: str, pattern: str, message: str
+) -> None:
+    roster = roster_of(tmp_path / "roster.csv", "Ada Lovelace")
+    result = cohort("new", roster, "-t", "nlp", "--out", tmp_path / "c", option, pattern)
+    assert result.returncode == 2
+    assert_clean_failure(result, message)
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_solo_row_is_refused_by_a_pattern_with_team(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "Ada", "email": "ada@example.org", "team": "Rocket"},
+        {"name": "Hal", "email": "hal@example.org", "team": ""},
+    ])  # fmt: skip
+    out = tmp_path / "course"
+    result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{team} capstone")
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = _table(result.stdout)
+    assert rows[2][2] == "created" and rows[3][2] == "refused"
+    assert "the team cell is empty and --project-name uses {team}" in rows[3][5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["rocket"]

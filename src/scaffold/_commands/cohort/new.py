@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import __version__, batch, cohort, students
-from scaffold._commands.cohort import _shared
+from scaffold._commands.cohort import _patterns, _shared
 from scaffold.cohort import CREATED, FAILED, REFUSED, Cohort, Student
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.placing import STAGING_PREFIX
@@ -52,9 +52,9 @@ def run(job: CohortNewJob) -> int:
         raise ScaffoldError("--push needs --remote: where should the projects go?", exit_code=2)
     data = read_data(job.data, job.data_file)
     source = _shared.builtin_source(job.template, job.templates_dir)
-    for option, pattern in (("--project-name", job.project_name), ("--remote", job.remote)):
-        _check_pattern(option, pattern)
+    patterns = _patterns.parse_patterns(job.project_name, job.remote)
     roster = read_roster(job.roster, reserved=cohort.RESERVED)
+    _patterns.refuse_rows(patterns, roster)
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
     out.mkdir(parents=True, exist_ok=True)
@@ -285,22 +285,6 @@ def _record_pushes(
 
 
 # --- Refusals before anything is made ----------------------------------------------------------
-
-
-def _check_pattern(option: str, pattern: str | None) -> None:
-    if pattern is None:
-        return
-    sample = {"id": "id", "name": "name", "email": "email", "team": "team"}
-    try:
-        pattern.format_map(sample)
-    except KeyError as error:
-        raise ScaffoldError(
-            f"{option} {pattern!r}: unknown placeholder {{{error.args[0]}}}.",
-            hint="Placeholders: {id}, {name}, {email}, {team}.",
-            exit_code=2,
-        ) from None
-    except (ValueError, IndexError) as error:
-        raise ScaffoldError(f"{option} {pattern!r}: {error}.", exit_code=2) from None
 
 
 def _refuse_unrelated(out: Path, roster_path: Path) -> None:
