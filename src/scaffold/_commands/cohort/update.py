@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
     out.print(f"{summary or 'no students'}.")
     if skipped:
         out.print(f"{skipped} roster rows have no project (see `scaffold cohort new`): skipped.")
-    out.print(f"Report: {report}.md and {report}.csv")
+    out.print(f"Report: {report}.md and {report}.csv", markup=False)
     not_started = len(made) - worked_on
     if stop.requested:
         raise interrupted(
@@ -234,31 +235,41 @@ def _write_reports(
     stem.with_suffix(".md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(
         ["id", "name", "email", "outcome", "from", "to", "branch", "pushed", "conflicts", "details"]
     )
     for student, outcome in outcomes:
-        writer.writerow(
-            [
-                student.id,
-                student.name,
-                student.email,
-                _SAID[outcome.kind],
-                outcome.before or "",
-                outcome.after or "",
-                outcome.branch or "",
-                "yes" if outcome.pushed else "no",
-                "; ".join(f"{path} ({what})" for path, what in outcome.conflicts),
-                outcome.push_error or outcome.detail,
-            ]
-        )
+        row = [
+            student.id,
+            student.name,
+            student.email,
+            _SAID[outcome.kind],
+            outcome.before or "",
+            outcome.after or "",
+            outcome.branch or "",
+            "yes" if outcome.pushed else "no",
+            "; ".join(f"{path} ({what})" for path, what in outcome.conflicts),
+            outcome.push_error or outcome.detail,
+        ]
+        writer.writerow([_inert(cell or "") for cell in row])
     stem.with_suffix(".csv").write_text(buffer.getvalue(), encoding="utf-8")
     return stem
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection), fullwidth forms
+# included: such a cell gets a "'" first, which spreadsheets show as text and hide.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Markdown's and HTML's: escaped, so a name is shown as written, never as a link or a tag.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def _inert(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def _md(cell: str) -> str:
-    return cell.replace("|", "\\|").replace("\n", " ") or " "
+    return _MARKDOWN.sub(r"\\\1", " ".join(cell.splitlines())) or " "
 
 
 def _notes(
