@@ -13,7 +13,15 @@ from html import escape as html_escape
 from pathlib import Path
 
 import pytest
-from cohort_fixtures import cohort, commit_all, email_of, read_csv, write_roster
+from cohort_fixtures import (
+    bare_repos,
+    cohort,
+    commit_all,
+    email_of,
+    read_csv,
+    remote_branches,
+    write_roster,
+)
 from conftest import assert_clean_failure, git
 from update_fixtures import CI_WORKFLOW, TemplateSets, append, read, snapshot
 
@@ -75,7 +83,7 @@ def test_an_update_branch_checked_out_is_not_moved(local_cohort: Path, sets: Tem
     assert result.returncode == 1
     rows = {row["id"]: row for row in read_csv(local_cohort / "cohort-update.csv")}
     assert rows["ben-okri"]["outcome"] == "refused"
-    assert "is checked out" in rows["ben-okri"]["details"]
+    assert "not an update scaffold made" in rows["ben-okri"]["details"]
     assert rows["ada-lovelace"]["outcome"] == "updated cleanly"
     assert git(ben, "rev-parse", "HEAD").strip() == git(ben, "rev-parse", "main").strip()
 
@@ -158,3 +166,118 @@ def test_the_reports_neither_run_formulas_nor_render_markup(
     assert all(row.count("<td>") == 6 for row in table_rows), html
     for name in [*MARKUP_NAMES, CONSOLE_MARKUP_NAME]:  # shown as written
         assert html_escape(name, quote=False) in html, name
+
+
+# --- An update branch already there ------------------------------------------------------------
+
+
+@pytest.fixture
+def remote_cohort(sets: TemplateSets, tmp_path: Path) -> tuple[Path, Path]:
+    """Ada's and Ben's projects, pushed to bare repositories over file://."""
+    remotes = bare_repos(tmp_path / "remotes", ["ada", "ben"])
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "Ada", "email": "ada@example.org"},
+        {"name": "Ben", "email": "ben@example.org"},
+    ])  # fmt: skip
+    out = tmp_path / "course"
+    made = cohort("new", roster, "-t", "nlp", "--out", out, "--templates-dir", sets.v1,
+                  "--remote", f"file://{remotes}/{{id}}.git", "--push")  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    return out, remotes
+
+
+def _students_work(remote: Path, where: Path, branch: str = "main") -> None:
+    """The student clones their repository, commits on `branch` and pushes it."""
+    if not where.exists():
+        git(remote.parent, "clone", "-q", str(remote), str(where))
+    git(where, "checkout", "-q", "-B", branch, f"origin/{branch}")
+    append(where / "README.md", f"\nMy work on {branch}.\n")
+    commit_all(where, f"My work on {branch}")
+    git(where, "push", "-q", "origin", branch)
+
+
+def _status_lines(stdout: str) -> dict[str, str]:
+    return {line.split("│")[1].strip(): line for line in stdout.splitlines() if "│" in line}
+
+
+def test_an_offered_branch_stays_offered_when_the_student_works_on(
+    remote_cohort: tuple[Path, Path], sets: TemplateSets, tmp_path: Path
+) -> None:
+    """Ada commits to main after the branch was offered, Ben commits on the offered branch:
+    their branches wait for them as they are, and nobody is called refused."""
+    out, remotes = remote_cohort
+    first = cohort("update", out, "--push", "--templates-dir", sets.v2)
+    assert first.returncode == 0, first.stdout + first.stderr
+    offered = {s: remote_branches(remotes / f"{s}.git")[UPDATE_BRANCH] for s in ("ada", "ben")}
+    _students_work(remotes / "ada.git", tmp_path / "ada-work")
+    _students_work(remotes / "ben.git", tmp_path / "ben-work", UPDATE_BRANCH)
+    bens_branch = remote_branches(remotes / "ben.git")[UPDATE_BRANCH]
+
+    again = cohort("update", out, "--push", "--templates-dir", sets.v2)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    rows = {row["id"]: row for row in read_csv(out / "cohort-update.csv")}
+    assert {row["outcome"] for row in rows.values()} == {"update already offered"}
+    assert "older than the student's main" in rows["ada"]["details"]
+    assert "the student has added commits to it" in rows["ben"]["details"]
+    assert remote_branches(remotes / "ada.git")[UPDATE_BRANCH] == offered["ada"]
+    assert remote_branches(remotes / "ben.git")[UPDATE_BRANCH] == bens_branch
+    status = cohort("status", out, "--templates-dir", sets.v2)
+    assert status.returncode == 1, status.stdout + status.stderr
+    lines = _status_lines(status.stdout)
+    for student in ("ada", "ben"):
+        assert " behind " in lines[student] and "waiting to be merged" in lines[student]
+
+
+def test_a_students_own_branch_of_that_name_is_no_offer_and_is_left_alone(
+    remote_cohort: tuple[Path, Path], sets: TemplateSets, tmp_path: Path
+) -> None:
+    out, remotes = remote_cohort
+    _students_work(remotes / "ben.git", tmp_path / "ben-work")
+    work = tmp_path / "ben-work"
+    git(work, "checkout", "-qb", UPDATE_BRANCH)
+    (work / "experiment.txt").write_text("mine\n", encoding="utf-8")
+    commit_all(work, "An experiment")
+    git(work, "push", "-q", "origin", UPDATE_BRANCH)
+    bens_branch = remote_branches(remotes / "ben.git")[UPDATE_BRANCH]
+
+    before = cohort("status", out, "--templates-dir", sets.v2)
+    assert "waiting" not in _status_lines(before.stdout)["ben"], before.stdout
+    result = cohort("update", out, "--push", "--templates-dir", sets.v2)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = {row["id"]: row for row in read_csv(out / "cohort-update.csv")}
+    assert rows["ada"]["outcome"] == "updated cleanly" and rows["ada"]["pushed"] == "yes"
+    assert rows["ben"]["outcome"] == "refused"
+    assert "not an update scaffold made" in rows["ben"]["details"]
+    assert remote_branches(remotes / "ben.git")[UPDATE_BRANCH] == bens_branch
+    after = _status_lines(cohort("status", out, "--templates-dir", sets.v2).stdout)
+    assert "waiting to be merged" in after["ada"] and "waiting" not in after["ben"]
+
+
+def test_a_local_branch_of_the_students_is_never_overwritten(
+    local_cohort: Path, sets: TemplateSets
+) -> None:
+    """Without remotes the repository is the student's: its branches are theirs too."""
+    ada, ben = local_cohort / "ada-lovelace", local_cohort / "ben-okri"
+    git(ben, "branch", UPDATE_BRANCH)
+    git(ben, "checkout", "-q", UPDATE_BRANCH)
+    (ben / "experiment.txt").write_text("mine\n", encoding="utf-8")
+    commit_all(ben, "An experiment")
+    git(ben, "checkout", "-q", "main")
+    bens_branch = git(ben, "rev-parse", UPDATE_BRANCH).strip()
+    first = cohort("update", local_cohort, "--templates-dir", sets.v2)
+    assert first.returncode == 1, first.stdout + first.stderr
+    offered = git(ada, "rev-parse", UPDATE_BRANCH).strip()
+    append(ada / "README.md", "\nAfter the offer.\n")
+    commit_all(ada, "After the offer")
+
+    again = cohort("update", local_cohort, "--templates-dir", sets.v2)
+
+    assert again.returncode == 1, again.stdout + again.stderr
+    rows = {row["id"]: row for row in read_csv(local_cohort / "cohort-update.csv")}
+    assert rows["ada-lovelace"]["outcome"] == "update already offered"
+    assert "older than the student's main" in rows["ada-lovelace"]["details"]
+    assert rows["ben-okri"]["outcome"] == "refused"
+    assert git(ada, "rev-parse", UPDATE_BRANCH).strip() == offered
+    assert git(ben, "rev-parse", UPDATE_BRANCH).strip() == bens_branch
