@@ -14,10 +14,12 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -259,3 +261,49 @@ def test_a_worker_killed_outright_fails_its_student_and_the_rest_are_not_started
     assert {r["status"] for r in _records(out)} == {"created"}
     assert len(_records(out)) == STUDENTS
     assert not list(out.glob(f"{STAGING_PREFIX}*"))
+
+
+@contextlib.contextmanager
+def _silent_server() -> Iterator[str]:
+    """A git:// URL whose server accepts connections and never answers: a fetch hangs."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"git://127.0.0.1:{server.getsockname()[1]}/silent.git"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+def test_ctrl_c_stops_cohort_status_waiting_on_a_silent_remote(tmp_path: Path) -> None:
+    """`cohort status` changes nothing, so it does not wait for its fetches to finish."""
+    roster = class_of(tmp_path / "roster.csv", 2)
+    out = tmp_path / "course"
+    made = cohort("new", roster, "-t", "nlp", "--out", out)
+    assert made.returncode == 0, made.stdout + made.stderr
+    with _silent_server() as url:
+        data = yaml.safe_load((out / "cohort.yml").read_text(encoding="utf-8"))
+        for record in data["students"]:
+            record["remote"] = url
+        (out / "cohort.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        started = time.monotonic() + 1.0
+        result = _interrupted_run(
+            ["cohort", "status", out], tmp_path, lambda: time.monotonic() > started,
+            signal.SIGINT, True,
+        )  # fmt: skip
+    assert result.returncode == 130, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Interrupted" in result.stderr

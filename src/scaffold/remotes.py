@@ -5,8 +5,9 @@ Git never prompts here (a prompt would stall a whole cohort): it runs without a 
 session of its own, stdin empty) and with GIT_TERMINAL_PROMPT=0, so missing credentials fail fast
 with git's own words, which the cohort's report shows. Its own session also keeps the signals a
 terminal sends to its process group (Ctrl-C, SIGHUP when it closes) from cutting a push or a
-fetch halfway: the cohort commands stop between students (`scaffold.batch`), and git, ssh and a
-local remote's receive-pack finish what they started, within TIMEOUT.
+fetch of `cohort new`/`update` halfway: those stop between students (`scaffold.batch`), and git,
+ssh and a local remote's receive-pack finish what they started, within TIMEOUT. A fetch that
+records nothing (`cohort status`) is not `shielded`: a stop ends it at once.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def push(project: Path, url: str, local_ref: str, remote_branch: str) -> RemoteF
                 f"{local_ref}:refs/heads/{remote_branch}")  # fmt: skip
 
 
-def fetch(project: Path, url: str) -> RemoteFailure | None:
+def fetch(project: Path, url: str, shielded: bool = True) -> RemoteFailure | None:
     """Every branch of the remote into refs/remotes/origin/ (the student's work, read-only)."""
     refspec = "+refs/heads/*:refs/remotes/origin/*"
-    return _git(project, "fetch", "--quiet", "--prune", "--no-tags", url, refspec)
+    args = ("fetch", "--quiet", "--prune", "--no-tags", url, refspec)
+    return _git(project, *args, shielded=shielded)
 
 
 def clone(url: str, dest: Path) -> RemoteFailure | None:
@@ -64,7 +66,7 @@ def set_origin(project: Path, url: str) -> None:
     )
 
 
-def _git(cwd: Path, *args: str) -> RemoteFailure | None:
+def _git(cwd: Path, *args: str, shielded: bool = True) -> RemoteFailure | None:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         result = subprocess.run(
@@ -75,7 +77,7 @@ def _git(cwd: Path, *args: str) -> RemoteFailure | None:
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
-            start_new_session=True,
+            start_new_session=shielded,
         )
     except subprocess.TimeoutExpired:
         return RemoteFailure(False, f"git {args[0]} took longer than {TIMEOUT} s")

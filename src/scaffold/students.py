@@ -442,7 +442,7 @@ def _status(task: StatusTask) -> StatusOutcome:
     if not task.project.is_dir():
         return StatusOutcome(task.id, REFUSED, detail=f"its folder {task.project} is gone")
     if task.remote and task.fetch:
-        failure = remotes.fetch(task.project, task.remote)
+        failure = remotes.fetch(task.project, task.remote, shielded=False)
         if failure is not None:
             return StatusOutcome(task.id, UNREACHABLE, detail=failure.detail)
     repo = git.open_repo(task.project)
