@@ -281,3 +281,26 @@ def test_a_local_branch_of_the_students_is_never_overwritten(
     assert rows["ben-okri"]["outcome"] == "refused"
     assert git(ada, "rev-parse", UPDATE_BRANCH).strip() == offered
     assert git(ben, "rev-parse", UPDATE_BRANCH).strip() == bens_branch
+
+
+def test_an_offer_made_from_a_rewritten_history_is_refused_and_left_alone(
+    remote_cohort: tuple[Path, Path], sets: TemplateSets, tmp_path: Path
+) -> None:
+    """Merging it would bring back the commits the student rewrote away."""
+    out, remotes = remote_cohort
+    work = tmp_path / "ada-work"
+    _students_work(remotes / "ada.git", work)
+    first = cohort("update", out, "--push", "--templates-dir", sets.v2)
+    assert first.returncode == 0, first.stdout + first.stderr
+    offered = remote_branches(remotes / "ada.git")[UPDATE_BRANCH]
+    git(work, "commit", "-q", "--amend", "-m", "My work, reworded")
+    git(work, "push", "-qf", "origin", "main")
+
+    again = cohort("update", out, "--push", "--templates-dir", sets.v2)
+
+    assert again.returncode == 1, again.stdout + again.stderr
+    rows = {row["id"]: row for row in read_csv(out / "cohort-update.csv")}
+    assert rows["ada"]["outcome"] == "refused"
+    assert "no longer on the student's main" in rows["ada"]["details"]
+    assert remote_branches(remotes / "ada.git")[UPDATE_BRANCH] == offered
+    assert rows["ben"]["outcome"] == "update already offered"
