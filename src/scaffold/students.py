@@ -4,7 +4,9 @@ on a branch, push it, tell how far behind they are.
 Each job is a module-level function from a task (picklable: it may run in a worker process, see
 `scaffold.batch`) to an outcome. A student's problem is told in the outcome, never raised, so one
 student's trouble never stops the others. Nothing here writes to a student's main branch: the
-update is a branch of its own (`updating.merge_on_branch`), pushed under its own name.
+update is a branch of its own (`updating.merge_on_branch`), pushed under its own name, and a
+branch of that name already there (scaffold's earlier offer, or the student's own) is never
+replaced.
 """
 
 from __future__ import annotations
