@@ -130,14 +130,14 @@ def _in_pool(
     try:
         while running:
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
+            finished = [(future, running.pop(future)) for future in done]
+            hand_out(pool)  # the next students start while these are recorded
+            for future, task in finished:
                 try:
                     result = future.result()
                 except Exception as error:  # the worker died (killed, out of memory)
                     result = failed(task, error)
                 yield task, result
-            hand_out(pool)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
