@@ -6,8 +6,10 @@ session of its own, stdin empty) and with GIT_TERMINAL_PROMPT=0, so missing cred
 with git's own words, which the cohort's report shows. Its own session also keeps the signals a
 terminal sends to its process group (Ctrl-C, SIGHUP when it closes) from cutting a push or a
 fetch of `cohort new`/`update` halfway: those stop between students (`scaffold.batch`), and git,
-ssh and a local remote's receive-pack finish what they started, within TIMEOUT. A fetch that
-records nothing (`cohort status`) is not `shielded`: a stop ends it at once.
+ssh and a local remote's receive-pack finish what they started, within TIMEOUT. (A signal can
+still come between git's start and its own session: callers start it from a thread holding the
+stop signals blocked, `batch.hold_stops`, which git inherits.) A fetch that records nothing
+(`cohort status`) is not `shielded`: a stop ends it at once.
 """
 
 from __future__ import annotations

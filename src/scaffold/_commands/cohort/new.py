@@ -84,7 +84,7 @@ def _make(
     results: dict[str, str] = {}  # id -> what happened this run
     with (
         shared_view(source) as view,
-        ThreadPoolExecutor(PUSHERS) as pushers,
+        ThreadPoolExecutor(PUSHERS, initializer=batch.hold_stops) as pushers,  # see remotes
         _shared.progress("Creating projects", len(plan.to_make) + len(plan.to_push)) as bar,
     ):
         pushes: dict[Future[str | None], Student] = {}
