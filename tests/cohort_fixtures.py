@@ -148,3 +148,9 @@ def package_of(project: Path) -> str:
 def commit_all(project: Path, message: str) -> None:
     git(project, "add", "--all")
     git(project, "commit", "-qm", message)
+
+
+def class_of(path: Path, count: int) -> Path:
+    """A roster of `count` students, "Student 1" (student-1, s1@example.org) and on."""
+    rows = [{"name": f"Student {n}", "email": f"s{n}@example.org"} for n in range(1, count + 1)]
+    return write_roster(path, rows)

@@ -28,7 +28,7 @@ from cohort_fixtures import (
     students_by_id,
     write_roster,
 )
-from conftest import assert_clean_failure, git, run_scaffold
+from conftest import REPO_ROOT, assert_clean_failure, git, run_scaffold
 from update_fixtures import read
 
 from scaffold.placing import STAGING_PREFIX
@@ -271,7 +271,11 @@ def test_a_team_gets_one_project_with_every_member_as_author(tmp_path: Path) -> 
     out = tmp_path / "course"
     result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{name} project")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["blue-whales", "team-rocket"]
+    made = ["blue-whales", "hal", "team-rocket"]  # Hal, with no team, works alone
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == made
+    hal = students_by_id(out)["hal"]
+    assert hal["team"] is None and hal["members"] == [] and hal["lines"] == [7]
+    assert "Hal project" in read(out / "hal", "README.md")
     rocket = students_by_id(out)["team-rocket"]
     assert rocket["name"] == "Team Rocket" and rocket["lines"] == [2, 3]
     assert [m["name"] for m in rocket["members"]] == ["Ada", "Bob"]
@@ -279,7 +283,6 @@ def test_a_team_gets_one_project_with_every_member_as_author(tmp_path: Path) -> 
     assert '"Ada, Bob"' in pyproject and "ada@example.org" in pyproject
     assert "Team Rocket project" in read(out / "team-rocket", "README.md")
     assert "line 5 of this team is refused" in result.stdout
-    assert "the team cell is empty" in result.stdout
 
 
 def test_a_second_run_at_the_same_time_is_refused(tmp_path: Path) -> None:
@@ -386,3 +389,124 @@ def test_a_project_made_but_not_recorded_is_found_and_a_strange_folder_is_left_a
     assert records["ben"]["status"] == "failed"
     assert "exists and is not this student's project" in records["ben"]["error"]
     assert (out / "ben" / "mine.txt").read_text(encoding="utf-8") == "not a project\n"
+
+
+def _table(stdout: str) -> dict[int, list[str]]:
+    """line -> the cells of its row in the summary table of `cohort new`."""
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in stdout.splitlines()]
+    return {int(row[0]): row for row in rows if row and row[0].isdigit()}
+
+
+def test_the_readme_roster_makes_solo_projects_in_a_roster_with_a_team_column(
+    tmp_path: Path,
+) -> None:
+    """The README's example roster, verbatim: a `team` column whose cells are empty."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### The roster", 1)[1].split("```csv\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("name,email,id,team\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(example, encoding="utf-8")
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{name} project")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = students_by_id(out)
+    assert sorted(records) == ["alovelace", "zoe-muller"]
+    for record in records.values():
+        assert record["status"] == "created" and record["team"] is None, record
+    assert "Zoë Müller project" in read(out / "zoe-muller", "README.md")
+
+
+def test_a_line_break_inside_a_name_is_refused_on_its_own_line(tmp_path: Path) -> None:
+    """Line separators that are not CSV's (U+2028, U+0085) stay inside their cell, and a quoted
+    cell over two lines is refused: no project for half a name, line numbers as an editor's."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,email\n"
+        "Ada Lovelace,ada@example.org\n"  # line 2
+        "Sep\u2028Ember,sep@example.org\n"  # line 3
+        "Oct\x85Ober,oct@example.org\n"  # line 4
+        '"Two\nLines",two@example.org\n'  # lines 5-6
+        "Ben Okri,ben@example.org\n",  # line 7
+        encoding="utf-8",
+    )
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = _table(result.stdout)
+    assert sorted(rows) == [2, 3, 4, 5, 7], result.stdout
+    assert rows[2][2] == rows[7][2] == "created"
+    assert rows[7][1] == "ben-okri"
+    for line in (3, 4):
+        assert rows[line][2] == "refused" and "line break" in rows[line][5], rows[line]
+    assert rows[5][2] == "refused" and "lines 5-6" in rows[5][5], rows[5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["ada-lovelace", "ben-okri"]
+    assert students_by_id(out)["ben-okri"]["lines"] == [7]
+
+
+def test_a_value_in_the_remote_pattern_cannot_change_the_urls_structure(tmp_path: Path) -> None:
+    """{name} in --remote: a name may not lead the push into another repository (git decodes
+    %XX in URLs, so an encoded name may not either); {id} is always safe."""
+    srv = tmp_path / "srv"
+    bare_repos(srv / "course", ["ada", "zed"])
+    bare_repos(srv / "other", ["victim"])
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "ada", "email": "ada@example.org", "id": ""},
+        {"name": "../other/victim", "email": "mallory@example.org", "id": "mallory"},
+        {"name": "%2e%2e%2fother%2fvictim", "email": "eve@example.org", "id": "eve"},
+        {"name": "Ada Lovelace", "email": "lovelace@example.org", "id": "alovelace"},
+        {"name": "zed", "email": "zed@example.org", "id": ""},
+    ])  # fmt: skip
+    out = tmp_path / "course"
+
+    result = cohort("new", roster, "-t", "nlp", "--out", out,
+                    "--remote", f"file://{srv}/course/{{name}}.git", "--push")  # fmt: skip
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert remote_branches(srv / "other" / "victim.git") == {}
+    rows = _table(result.stdout)
+    for line in (2, 6):
+        assert rows[line][2] == "created" and rows[line][3] == "yes", rows[line]
+    for line in (3, 4, 5):
+        assert rows[line][2] == "refused", rows[line]
+        assert "cannot go into --remote" in rows[line][5] and "{id}" in rows[line][5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["ada", "zed"]
+    assert remote_branches(srv / "course" / "ada.git") == {
+        "main": students_by_id(out)["ada"]["render_commit"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("option", "pattern", "message"),
+    [
+        ("--remote", "git@host:course/{email}.git", "{email} cannot go into --remote"),
+        ("--remote", "git@host:{team}/{id}.git", "the roster has no team column"),
+        ("--project-name", "{name.__class__}", "{name.__class__}: use {id}, {name}"),
+        ("--project-name", "{name!r:>30}", "{name!r:>30}: use {id}, {name}"),
+    ],
+)
+def test_a_pattern_other_than_plain_placeholders_is_refused(
+    tmp_path: Path, option: str, pattern: str, message: str
+) -> None:
+    roster = roster_of(tmp_path / "roster.csv", "Ada Lovelace")
+    result = cohort("new", roster, "-t", "nlp", "--out", tmp_path / "c", option, pattern)
+    assert result.returncode == 2
+    assert_clean_failure(result, message)
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_solo_row_is_refused_by_a_pattern_with_team(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", [
+        {"name": "Ada", "email": "ada@example.org", "team": "Rocket"},
+        {"name": "Hal", "email": "hal@example.org", "team": ""},
+    ])  # fmt: skip
+    out = tmp_path / "course"
+    result = cohort("new", roster, "-t", "nlp", "--out", out, "--project-name", "{team} capstone")
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = _table(result.stdout)
+    assert rows[2][2] == "created" and rows[3][2] == "refused"
+    assert "the team cell is empty and --project-name uses {team}" in rows[3][5]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["rocket"]

@@ -1,15 +1,18 @@
 """Running one job per student: in a few worker processes, each doing many students, and
-stopping cleanly on Ctrl-C.
+stopping cleanly on Ctrl-C, SIGTERM or SIGHUP.
 
 A render is Python work (Jinja), so threads would take turns; a pool of worker processes (one
 per core) renders in parallel, each importing Copier once for all its students. Small batches run
 in this process: starting a worker costs more than they do.
 
-Ctrl-C (and SIGTERM/SIGHUP, which `_cli.main` turns into it) does not break off a student
+A stop (Ctrl-C, or SIGTERM/SIGHUP, which `_cli.main` turns into it) does not break off a student
 halfway: it is noted, no new student starts, and the ones under way finish and are reported, so
-the caller can record each of them before it says it was interrupted. The workers ignore Ctrl-C
-(they inherit that from the moment they start), so a student's git commands in a worker finish
-too; in this process they may be cut short, which the job reports as its own failure.
+the caller can record each of them and report the others as not started. A terminal sends its
+signals to the whole process group (Ctrl-C, and SIGHUP when it closes), so the work of a student
+never sees them: worker processes and git, the resource tracker multiprocessing starts, and a job
+run in this process hold the stop signals blocked (a blocked signal waits, where an ignored one
+would reach git, which removes its lock files on it). A worker is handed one student at a time,
+so none is waiting in a worker's queue when the stop comes.
 """
 
 from __future__ import annotations
@@ -18,18 +21,30 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any, TypeVar
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from typing import TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 STUDENTS_PER_WORKER = 8  # below this, a worker's start-up costs more than it saves
+# What a closed terminal, `kill` and Ctrl-C send; a student's work is never cut by them.
+STOP_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 class Stop:
-    """Whether Ctrl-C asked the batch to stop; installed as the SIGINT handler while it runs."""
+    """Whether a stop was asked for; installed as the SIGINT handler while the batch runs."""
 
     def __init__(self) -> None:
         self.requested = False
@@ -64,42 +79,100 @@ def run(
 ) -> Iterator[tuple[Task, Result]]:
     """(task, result) for every task as each finishes, until all are done or `stop` is
     requested (then the tasks under way still finish and are yielded; the rest never start).
+    Tasks that get no result were not started: after a stop, or when a worker process died
+    (its own task gets `failed`'s result).
 
     `job` must be a module-level function (workers import it); it should report a student's
-    problems in its result. `failed` makes a result for a task whose worker died.
+    problems in its result.
     """
     if workers <= 1:
         for task in tasks:
             if stop.requested:
                 return
-            yield task, job(task)
+            with held_stops():  # a signal now is handled once this student is done
+                result = job(task)
+            yield task, result
         return
-    with _ignoring_ctrl_c():  # the workers start now and keep ignoring it
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        futures: dict[Future[Any], Task] = {pool.submit(job, task): task for task in tasks}
+    yield from _in_pool(job, tasks, workers, stop, failed)
+
+
+def _in_pool(
+    job: Callable[[Task], Result],
+    tasks: list[Task],
+    workers: int,
+    stop: Stop,
+    failed: Callable[[Task, BaseException], Result],
+) -> Iterator[tuple[Task, Result]]:
+    waiting = deque(tasks)
+    running: dict[Future[Result], Task] = {}
+
+    def hand_out(pool: ProcessPoolExecutor) -> None:
+        while waiting and len(running) < workers and not stop.requested:
+            task = waiting[0]
+            try:
+                running[pool.submit(job, task)] = task
+            except BrokenExecutor:  # a worker died: the rest never start
+                waiting.clear()
+                return
+            waiting.popleft()
+
+    if stop.requested:
+        return
+    with held_stops():
+        # The pool starts multiprocessing's resource tracker, which unblocks SIGINT and SIGTERM
+        # here once it has started (holding them itself, and SIGHUP from us): hold them again
+        # for the workers, which start at the first tasks and inherit the mask.
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
+        )
+        hold_stops()
+        hand_out(pool)
     try:
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                if future.cancelled():
-                    continue
-                task = futures[future]
+        while running:
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            finished = [(future, running.pop(future)) for future in done]
+            hand_out(pool)  # the next students start while these are recorded
+            for future, task in finished:
                 try:
-                    yield task, future.result()
+                    result = future.result()
                 except Exception as error:  # the worker died (killed, out of memory)
-                    yield task, failed(task, error)
-            if stop.requested:
-                for future in pending:
-                    future.cancel()  # only the ones not yet started
+                    result = failed(task, error)
+                yield task, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _worker_started() -> None:
+    """A worker holds the stop signals for good, but still ends on the SIGTERM its pool sends
+    (the pool terminates its workers when one of them died)."""
+    hold_stops()
+    if hasattr(signal, "sigwaitinfo"):
+        threading.Thread(target=_end_on_the_pools_sigterm, daemon=True).start()
+
+
+def _end_on_the_pools_sigterm() -> None:
+    pool = os.getppid()
+    while True:
+        if signal.sigwaitinfo({signal.SIGTERM}).si_pid == pool:
+            os._exit(128 + signal.SIGTERM)
+
+
+def hold_stops() -> None:
+    """Block the stop signals in this thread, and in the processes it starts from now on: they
+    wait, unhandled, while it works (a worker's, a pushing thread's whole life)."""
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
 @contextlib.contextmanager
-def _ignoring_ctrl_c() -> Iterator[None]:
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def held_stops() -> Iterator[None]:
+    """The stop signals wait while this block runs in this thread; a stop that came meanwhile
+    is handled when it ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -119,11 +119,12 @@ class Cohort:
             text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         else:
             text = _HEADER + _yaml.safe_dump(data)
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{self.manifest.name}.", suffix=".tmp", dir=self.root
-        )
+        # Not mkstemp: its file is the owner's alone (0600), where the manifest follows the
+        # umask like every file scaffold writes. The lock keeps other runs from this name.
+        temporary = self.root / f".{self.manifest.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        stream = open(temporary, "x", encoding="utf-8")  # outside the try: a name not ours
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            with stream:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())

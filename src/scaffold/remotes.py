@@ -1,9 +1,15 @@
 """A student's remote repository, reached through git itself: ssh keys, credential helpers and
 any host (GitHub, GitLab, Gitea, a bare repository) work as they do for `git push`.
 
-Git never prompts here (a prompt would stall a whole cohort): it runs without a terminal on its
-standard input and with GIT_TERMINAL_PROMPT=0, so missing credentials fail fast with git's own
-words, which the cohort's report shows.
+Git never prompts here (a prompt would stall a whole cohort): it runs without a terminal (in a
+session of its own, stdin empty) and with GIT_TERMINAL_PROMPT=0, so missing credentials fail fast
+with git's own words, which the cohort's report shows. Its own session also keeps the signals a
+terminal sends to its process group (Ctrl-C, SIGHUP when it closes) from cutting a push or a
+fetch of `cohort new`/`update` halfway: those stop between students (`scaffold.batch`), and git,
+ssh and a local remote's receive-pack finish what they started, within TIMEOUT. (A signal can
+still come between git's start and its own session: callers start it from a thread holding the
+stop signals blocked, `batch.hold_stops`, which git inherits.) A fetch that records nothing
+(`cohort status`) is not `shielded`: a stop ends it at once.
 """
 
 from __future__ import annotations
@@ -33,10 +39,11 @@ def push(project: Path, url: str, local_ref: str, remote_branch: str) -> RemoteF
                 f"{local_ref}:refs/heads/{remote_branch}")  # fmt: skip
 
 
-def fetch(project: Path, url: str) -> RemoteFailure | None:
+def fetch(project: Path, url: str, shielded: bool = True) -> RemoteFailure | None:
     """Every branch of the remote into refs/remotes/origin/ (the student's work, read-only)."""
     refspec = "+refs/heads/*:refs/remotes/origin/*"
-    return _git(project, "fetch", "--quiet", "--prune", "--no-tags", url, refspec)
+    args = ("fetch", "--quiet", "--prune", "--no-tags", url, refspec)
+    return _git(project, *args, shielded=shielded)
 
 
 def clone(url: str, dest: Path) -> RemoteFailure | None:
@@ -61,7 +68,7 @@ def set_origin(project: Path, url: str) -> None:
     )
 
 
-def _git(cwd: Path, *args: str) -> RemoteFailure | None:
+def _git(cwd: Path, *args: str, shielded: bool = True) -> RemoteFailure | None:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         result = subprocess.run(
@@ -72,6 +79,7 @@ def _git(cwd: Path, *args: str) -> RemoteFailure | None:
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
+            start_new_session=shielded,
         )
     except subprocess.TimeoutExpired:
         return RemoteFailure(False, f"git {args[0]} took longer than {TIMEOUT} s")

@@ -15,6 +15,7 @@ row is refused.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -101,10 +102,10 @@ def read_roster(path: Path, reserved: set[str] | frozenset[str] = frozenset()) -
     rows = _read_rows(path)
     if not rows:
         raise ScaffoldError(f"The roster {path} is empty: it needs a header and a row per student.")
-    header = [_column(cell) for cell in rows[0]]
+    header = [_column(cell) for cell in rows[0].cells]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        found = ", ".join(repr(cell) for cell in rows[0]) or "nothing"
+        found = ", ".join(repr(cell) for cell in rows[0].cells) or "nothing"
         raise ScaffoldError(
             f"The roster {path} has no {' or '.join(repr(c) for c in missing)} column "
             f"(its header has {found}).",
@@ -119,13 +120,13 @@ def read_roster(path: Path, reserved: set[str] | frozenset[str] = frozenset()) -
         )
     roster = Roster(path=path, has_teams="team" in header)
     members: list[tuple[Member, str | None, str | None]] = []  # (member, team, problem)
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for row in rows[1:]:
+        if not any(cell.strip() for cell in row.cells):
             continue  # a blank line is no student
-        cells = {column: _cell(row, index) for index, column in enumerate(header) if column}
-        member = Member(cells["name"], cells["email"], cells.get("id") or None, line)
-        team = cells.get("team") if roster.has_teams else None
-        members.append((member, team, _row_problem(row, header, cells, roster.has_teams)))
+        cells = {column: _cell(row.cells, index) for index, column in enumerate(header) if column}
+        member = Member(cells["name"], cells["email"], cells.get("id") or None, row.line)
+        team = (cells.get("team") or None) if roster.has_teams else None
+        members.append((member, team, _row_problem(row, header, cells)))
     if roster.has_teams:
         roster.entries = _team_entries(members)
     else:
@@ -176,9 +177,20 @@ def id_problem(identifier: str) -> str | None:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+@dataclass(frozen=True)
+class _Row:
+    line: int  # where it starts in the file, as an editor counts lines
+    last_line: int  # where it ends: a later line when a quoted cell holds a line break
+    cells: list[str]
+
+
+def _read_rows(path: Path) -> list[_Row]:
+    """The CSV records of the file, split as the csv module splits them: at a line break outside
+    quotes (CR, LF or CRLF), never at one inside a cell or at U+2028 or U+0085, which stay in
+    their cell (and refuse its row)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # drops a byte-order mark
+        # Not read_text: it would turn every CR into a line break of its own.
+        text = path.read_bytes().decode("utf-8-sig")  # drops a byte-order mark
     except UnicodeDecodeError as error:
         raise ScaffoldError(
             f"The roster {path} is not UTF-8 text (byte {error.start}).",
@@ -189,10 +201,15 @@ def _read_rows(path: Path) -> list[list[str]]:
         raise ScaffoldError(
             f"Cannot read the roster {path}: {error.strerror or error}", exit_code=2
         ) from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        return list(csv.reader(text.splitlines()))
+        for cells in reader:
+            first = rows[-1].last_line + 1 if rows else 1
+            rows.append(_Row(first, reader.line_num, cells))
     except csv.Error as error:
         raise ScaffoldError(f"The roster {path} is not valid CSV: {error}", exit_code=2) from error
+    return rows
 
 
 def _column(cell: str) -> str:
@@ -203,22 +220,18 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
-def _row_problem(
-    row: list[str], header: list[str], cells: dict[str, str], has_teams: bool
-) -> str | None:
-    if len(row) > len(header):
-        return f"it has {len(row)} cells but the header names {len(header)} columns"
-    required = [*REQUIRED_COLUMNS, *(["team"] if has_teams else [])]
-    empty = [column for column in required if not cells.get(column)]
+def _row_problem(row: _Row, header: list[str], cells: dict[str, str]) -> str | None:
+    if row.last_line > row.line:
+        return f"a quoted cell runs over lines {row.line}-{row.last_line}: put it on one line"
+    if len(row.cells) > len(header):
+        return f"it has {len(row.cells)} cells but the header names {len(header)} columns"
+    empty = [column for column in REQUIRED_COLUMNS if not cells.get(column)]
     if empty:
         return f"the {' and '.join(empty)} {'cell is' if len(empty) == 1 else 'cells are'} empty"
-    name_problem = _text_problem(cells["name"], "name")
-    if name_problem:
-        return name_problem
-    if has_teams:
-        team_problem = _text_problem(cells["team"], "team")
-        if team_problem:
-            return team_problem
+    for column in ("name", "team"):
+        problem = _text_problem(cells.get(column, ""), column)
+        if problem:
+            return problem
     if not _EMAIL.match(cells["email"]):
         return f"{cells['email']!r} is not an email address (like name@example.org)"
     return None
@@ -239,14 +252,21 @@ def _student_id(member: Member) -> str | None:
 def _team_entries(members: list[tuple[Member, str | None, str | None]]) -> list[Entry]:
     """One entry per team, its members in roster order; team names that make the same folder
     name ("Team Rocket", "team rocket") are one team, called as on its first row. A team with a
-    refused row waits for that row to be fixed: its project is made once, with every member."""
+    refused row waits for that row to be fixed: its project is made once, with every member.
+    A row with an empty team cell is a student working alone."""
     teams: dict[str, Entry] = {}
     entries: list[Entry] = []
     for member, team, problem in members:
-        if problem is not None or not team:
+        if problem is not None:
             entries.append(
                 Entry(id=None, name=member.name, members=[member], lines=[member.line],
-                      team=team, problem=problem or "the team cell is empty")
+                      team=team, problem=problem)
+            )  # fmt: skip
+            continue
+        if team is None:
+            entries.append(
+                Entry(id=_student_id(member), name=member.name, members=[member],
+                      lines=[member.line])
             )  # fmt: skip
             continue
         key = slugify(team).casefold() or team.casefold()

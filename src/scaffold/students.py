@@ -4,7 +4,9 @@ on a branch, push it, tell how far behind they are.
 Each job is a module-level function from a task (picklable: it may run in a worker process, see
 `scaffold.batch`) to an outcome. A student's problem is told in the outcome, never raised, so one
 student's trouble never stops the others. Nothing here writes to a student's main branch: the
-update is a branch of its own (`updating.merge_on_branch`), pushed under its own name.
+update is a branch of its own (`updating.merge_on_branch`), pushed under its own name, and a
+branch of that name already there (scaffold's earlier offer, or the student's own) is never
+replaced.
 """
 
 from __future__ import annotations
@@ -136,10 +138,12 @@ DEFAULT_UPDATE_BRANCH = "scaffold/update-{version}"
 UPDATED = "updated"
 CONFLICTS = "conflicts"
 UP_TO_DATE = "up to date"
-OFFERED = "offered"  # the same update branch is on the remote already, waiting to be merged
+OFFERED = "offered"  # scaffold's update branch is there already, waiting to be merged
 UNREACHABLE = "unreachable"
 NOT_SCAFFOLD = "not a scaffold project"
 REFUSED = "refused"
+FAILED = "failed"  # stopped partway: its worker process died, or it was interrupted
+NOT_STARTED = "not started"  # the run was stopped (or its workers died) before this student
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class UpdateTask:
 @dataclass(frozen=True)
 class UpdateOutcome:
     id: str
-    kind: str  # one of UPDATED ... REFUSED
+    kind: str  # one of UPDATED ... NOT_STARTED
     detail: str = ""  # why (refused, unreachable), or what (files changed)
     before: str | None = None  # the template version the student has
     after: str | None = None  # the version the update brings
@@ -182,7 +186,7 @@ def update(task: UpdateTask) -> UpdateOutcome:
     except ScaffoldError as error:
         return UpdateOutcome(task.id, REFUSED, error.message)
     except KeyboardInterrupt:
-        return UpdateOutcome(task.id, REFUSED, "interrupted")
+        return UpdateOutcome(task.id, FAILED, "interrupted")
     except GitCommandError as error:
         detail = str(error.stderr or error).strip()
         return UpdateOutcome(task.id, REFUSED, f"git failed: {detail}")
@@ -191,7 +195,11 @@ def update(task: UpdateTask) -> UpdateOutcome:
 
 
 def update_failed(task: UpdateTask, error: BaseException) -> UpdateOutcome:
-    return UpdateOutcome(task.id, REFUSED, f"the worker process stopped: {_described(error)}")
+    return UpdateOutcome(task.id, FAILED, f"the worker process stopped: {_described(error)}")
+
+
+def update_not_started(task: UpdateTask) -> UpdateOutcome:
+    return UpdateOutcome(task.id, NOT_STARTED, "the run stopped before this student")
 
 
 def _update(task: UpdateTask) -> UpdateOutcome:
@@ -229,6 +237,10 @@ def _update(task: UpdateTask) -> UpdateOutcome:
         if rendered.up_to_date:
             return UpdateOutcome(task.id, UP_TO_DATE, "", **done)
         branch = task.update_branch.format(version=versions.after)
+        theirs = _resolve(repo, _student_ref(task, branch))
+        if theirs is not None:  # never overwritten: it is the student's, or waits for them
+            there = _branch_there(repo, task, branch, theirs, main, rendered.new.template_label)
+            return dataclasses.replace(there, **done)
         _refuse_checked_out(repo, branch)
         merged = updating.merge_on_branch(repo, stage, rendered, branch, task.commit_conflicts)
     conflicts = [(conflict.path, conflict.description) for conflict in merged.conflicts]
@@ -236,9 +248,6 @@ def _update(task: UpdateTask) -> UpdateOutcome:
     changed = f"{len(merged.changes)} file{'s' if len(merged.changes) != 1 else ''} changed"
     if merged.commit is None:
         return UpdateOutcome(task.id, CONFLICTS, "branch not made", conflicts=conflicts, **done)
-    offered = _offered_already(repo, task, branch, merged.commit, main)
-    if offered is not None:
-        return dataclasses.replace(offered, **done, conflicts=conflicts)
     outcome = UpdateOutcome(task.id, kind, changed, branch=branch, conflicts=conflicts, **done)
     if not task.push:
         return outcome
@@ -268,8 +277,12 @@ def _reach(task: UpdateTask) -> UpdateOutcome | None:
 
 
 def _student_main(repo: Repo, task: UpdateTask) -> str | None:
-    ref = f"refs/remotes/origin/{task.branch}" if task.remote else f"refs/heads/{task.branch}"
-    return _resolve(repo, ref)
+    return _resolve(repo, _student_ref(task, task.branch))
+
+
+def _student_ref(task: UpdateTask, branch: str) -> str:
+    """The student's `branch`: as fetched from their remote, or the local one without."""
+    return f"refs/remotes/origin/{branch}" if task.remote else f"refs/heads/{branch}"
 
 
 def _other_template(task: UpdateTask, answers: Answers) -> UpdateOutcome | None:
@@ -302,31 +315,90 @@ def _refuse_checked_out(repo: Repo, branch: str) -> None:
         )
 
 
-def _offered_already(
-    repo: Repo, task: UpdateTask, branch: str, merge: str, main: str
-) -> UpdateOutcome | None:
-    """When the remote has the update branch already: the same update (waiting for the
-    student's merge) is OFFERED; anything else there is the student's and is left alone."""
-    if task.remote is None:
-        return None
-    theirs = _resolve(repo, f"refs/remotes/origin/{branch}")
-    if theirs is None:
-        return None
-    same_files = _resolve(repo, f"{theirs}^{{tree}}") == _resolve(repo, f"{merge}^{{tree}}")
-    same_start = _resolve(repo, f"{theirs}^1") == main
-    if same_files and same_start:
-        repo.git.update_ref(f"refs/heads/{branch}", theirs)  # keep the one the student has
+def _branch_there(
+    repo: Repo, task: UpdateTask, branch: str, theirs: str, main: str, label: str
+) -> UpdateOutcome:
+    """What to say of the student's branch `branch` (at `theirs`), which is left as it is: an
+    update scaffold offered to `label` (the render's, e.g. "nlp 2.0.0") is OFFERED, waiting to
+    be merged, even when the student has committed since, on it or on main; anything else is
+    refused, for the instructor to see to."""
+    where = "on the remote" if task.remote else "in the repository"
+    offer = _scaffold_offer(repo, theirs, main)
+    if offer is None:
         return UpdateOutcome(
-            task.id, OFFERED, "the same update branch is on the remote", branch=branch
+            task.id,
+            REFUSED,
+            f"the branch {branch} {where} is not an update scaffold made (the student's own): "
+            "it is left as it is; name another branch with --branch",
         )
-    repo.git.update_ref("-d", f"refs/heads/{branch}", merge)
-    return UpdateOutcome(
-        task.id,
-        REFUSED,
-        f"the remote already has a branch {branch} that differs from this update (made "
-        f"before the student's latest commits, or changed since): delete it on the remote, "
-        "or name another branch with --branch",
+    if offer.label != label:
+        return UpdateOutcome(
+            task.id,
+            REFUSED,
+            f"the branch {branch} {where} holds scaffold's update to {offer.label}, not "
+            f"{label}: the student merges or deletes it first, or use --branch with {{version}}",
+        )
+    if offer.merge != theirs:
+        detail = "the student has added commits to it"
+    elif offer.onto == main:
+        detail = "the same update, waiting to be merged"
+    elif _is_ancestor(repo, offer.onto, main):
+        detail = (
+            "made before the student's latest commits: older than the student's main, it "
+            "still merges into it"
+        )
+    else:
+        return UpdateOutcome(
+            task.id,
+            REFUSED,
+            f"the update branch {branch} {where} was made from commits that are no longer on "
+            f"the student's {task.branch} (its history was rewritten): delete the branch to "
+            "have the update offered again",
+        )
+    if task.remote:  # this copy of the repository keeps its branch in step
+        _keep_local_branch(repo, branch, theirs)
+    return UpdateOutcome(task.id, OFFERED, f"{detail} ({branch} {where})", branch=branch)
+
+
+@dataclass(frozen=True)
+class _Offer:
+    merge: str  # scaffold's merge commit
+    onto: str  # the student's commit it merged the render into
+    label: str  # the render's, e.g. "nlp 2.0.0"
+
+
+def _scaffold_offer(repo: Repo, tip: str, main: str) -> _Offer | None:
+    """The newest update scaffold made on a branch at `tip` and not yet on `main`: a merge of
+    a pristine render commit into the student's work (what `updating.merge_on_branch` makes).
+    A branch the student made themselves has none."""
+    merges = repo.git.rev_list("--merges", "--parents", tip, f"^{main}")
+    for line in merges.splitlines():
+        merge, *parents = line.split()
+        if len(parents) != 2:
+            continue
+        renders = history.render_commits(repo, parents[1])
+        render = renders[0] if renders else None
+        if render is not None and render.sha == parents[1] and render.tree == render.recorded_tree:
+            return _Offer(merge, parents[0], render.label)
+    return None
+
+
+def _is_ancestor(repo: Repo, ancestor: str, descendant: str) -> bool:
+    status_code, _, _ = repo.git.execute(
+        ["git", "merge-base", "--is-ancestor", ancestor, descendant],
+        with_extended_output=True,
+        with_exceptions=False,
     )
+    return status_code == 0
+
+
+def _keep_local_branch(repo: Repo, branch: str, commit: str) -> None:
+    """This copy's branch follows the one on the remote (unless it is checked out here)."""
+    head = repo.git.execute(
+        ["git", "symbolic-ref", "--quiet", "HEAD"], with_exceptions=False
+    ).strip()
+    if head != f"refs/heads/{branch}":
+        repo.git.update_ref(f"refs/heads/{branch}", commit)
 
 
 # --- Who is behind --------------------------------------------------------------------------
@@ -354,7 +426,7 @@ class StatusOutcome:
     kind: str  # CURRENT, BEHIND, UNREACHABLE, NOT_SCAFFOLD or REFUSED
     version: str | None = None
     detail: str = ""
-    offered: bool = False  # the update branch to `latest` is there, not merged yet
+    offered: bool = False  # scaffold's update to `latest` waits on the update branch
 
 
 def status(task: StatusTask) -> StatusOutcome:
@@ -372,7 +444,7 @@ def _status(task: StatusTask) -> StatusOutcome:
     if not task.project.is_dir():
         return StatusOutcome(task.id, REFUSED, detail=f"its folder {task.project} is gone")
     if task.remote and task.fetch:
-        failure = remotes.fetch(task.project, task.remote)
+        failure = remotes.fetch(task.project, task.remote, shielded=False)
         if failure is not None:
             return StatusOutcome(task.id, UNREACHABLE, detail=failure.detail)
     repo = git.open_repo(task.project)
@@ -395,7 +467,9 @@ def _status(task: StatusTask) -> StatusOutcome:
         )
     if not is_newer(task.latest, version):
         return StatusOutcome(task.id, CURRENT, version)
-    offered = _resolve(repo, prefix + task.update_branch.format(version=task.latest)) is not None
+    branch = _resolve(repo, prefix + task.update_branch.format(version=task.latest))
+    offer = _scaffold_offer(repo, branch, main) if branch else None
+    offered = offer is not None and offer.label == f"{task.template} {task.latest}"
     detail = f"{task.latest} available" + (
         ", update branch waiting to be merged" if offered else ""
     )

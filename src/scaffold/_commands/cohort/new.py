@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scaffold import __version__, batch, cohort, students
-from scaffold._commands.cohort import _shared
+from scaffold._commands.cohort import _patterns, _shared
 from scaffold.cohort import CREATED, FAILED, REFUSED, Cohort, Student
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.placing import STAGING_PREFIX
@@ -51,9 +52,9 @@ def run(job: CohortNewJob) -> int:
         raise ScaffoldError("--push needs --remote: where should the projects go?", exit_code=2)
     data = read_data(job.data, job.data_file)
     source = _shared.builtin_source(job.template, job.templates_dir)
-    for option, pattern in (("--project-name", job.project_name), ("--remote", job.remote)):
-        _check_pattern(option, pattern)
+    patterns = _patterns.parse_patterns(job.project_name, job.remote)
     roster = read_roster(job.roster, reserved=cohort.RESERVED)
+    _patterns.refuse_rows(patterns, roster)
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
     out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +84,7 @@ def _make(
     results: dict[str, str] = {}  # id -> what happened this run
     with (
         shared_view(source) as view,
-        ThreadPoolExecutor(PUSHERS) as pushers,
+        ThreadPoolExecutor(PUSHERS, initializer=batch.hold_stops) as pushers,  # see remotes
         _shared.progress("Creating projects", len(plan.to_make) + len(plan.to_push)) as bar,
     ):
         pushes: dict[Future[str | None], Student] = {}
@@ -114,17 +115,25 @@ def _make(
         the_cohort.students.sort(key=_roster_order)  # done in any order: listed as in the roster
         the_cohort.save()
 
-    rows = _summary_rows(roster, the_cohort, results, job.push)
+    not_started = {entry.id for entry in plan.to_make if entry.id not in results}
+    rows = _summary_rows(roster, the_cohort, results, not_started, job.push)
     _shared.print_table(f"Cohort {out} ({source.label})", _COLUMNS, rows)
     made = [row for row in rows if row[2] in ("created", "done before")]
     _shared.stdout().print(
         f"{len(made)} of {len(rows)} projects made; {_shared.counted([row[2] for row in rows])}. "
-        f"Manifest: {the_cohort.manifest}"
+        f"Manifest: {the_cohort.manifest}",
+        markup=False,
     )
     if stop.requested:
         raise interrupted(
             f"Interrupted: {len(made)} of {len(rows)} projects are made and recorded in "
-            f"{the_cohort.manifest}; run the same command again to go on."
+            f"{the_cohort.manifest}, {len(not_started)} not started; run the same command "
+            "again to go on."
+        )
+    if not_started:
+        raise ScaffoldError(
+            f"{len(not_started)} projects were not started: a worker process stopped; run the "
+            "same command again for them."
         )
     complete = all(row[2] in ("created", "done before") for row in rows) and not (
         job.push and any(row[3] != "yes" for row in rows)
@@ -278,22 +287,6 @@ def _record_pushes(
 # --- Refusals before anything is made ----------------------------------------------------------
 
 
-def _check_pattern(option: str, pattern: str | None) -> None:
-    if pattern is None:
-        return
-    sample = {"id": "id", "name": "name", "email": "email", "team": "team"}
-    try:
-        pattern.format_map(sample)
-    except KeyError as error:
-        raise ScaffoldError(
-            f"{option} {pattern!r}: unknown placeholder {{{error.args[0]}}}.",
-            hint="Placeholders: {id}, {name}, {email}, {team}.",
-            exit_code=2,
-        ) from None
-    except (ValueError, IndexError) as error:
-        raise ScaffoldError(f"{option} {pattern!r}: {error}.", exit_code=2) from None
-
-
 def _refuse_unrelated(out: Path, roster_path: Path) -> None:
     """DIR must be new, empty, or this cohort's (it has a manifest)."""
     if out.exists() and not out.is_dir():
@@ -349,11 +342,18 @@ _COLUMNS = ("line", "id", "status", "pushed", "name", "details")
 
 
 def _summary_rows(
-    roster: Roster, the_cohort: Cohort, results: dict[str, str], push: bool
+    roster: Roster,
+    the_cohort: Cohort,
+    results: dict[str, str],
+    not_started: set[str | None],
+    push: bool,
 ) -> list[list[str]]:
     """One row per roster entry, in roster order."""
     rows = []
     for entry in roster.entries:
+        if entry.problem is None and entry.id in not_started:
+            rows.append([_lines(entry), entry.id or "", "not started", "-", entry.name, ""])
+            continue
         record = the_cohort.find(entry.id) if entry.id else None
         if entry.problem is not None or record is None or record.email != entry.email:
             refused = next(
@@ -361,7 +361,8 @@ def _summary_rows(
                 None,
             )
             why = refused.error if refused else entry.problem
-            rows.append([_lines(entry), entry.id or "-", "refused", "-", entry.name, why or ""])
+            name = _one_line(entry.name)
+            rows.append([_lines(entry), entry.id or "-", "refused", "-", name, why or ""])
             continue
         status = results.get(record.id or "") or (
             "done before" if record.status == CREATED else record.status
@@ -371,6 +372,14 @@ def _summary_rows(
             [_lines(entry), record.id or "", status, pushed, entry.name, record.error or ""]
         )
     return rows
+
+
+def _one_line(text: str) -> str:
+    """A refused name as its row shows it: line breaks and control characters escaped."""
+    return "".join(
+        ascii(char)[1:-1] if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+    )
 
 
 def _lines(entry: Entry) -> str:

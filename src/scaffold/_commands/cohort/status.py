@@ -43,14 +43,15 @@ def run(
         )
         for student in made
     ]
-    with (
-        _shared.progress("Looking at projects", len(tasks)) as bar,
-        ThreadPoolExecutor(FETCHERS) as pool,
-    ):
+    with _shared.progress("Looking at projects", len(tasks)) as bar:
+        pool = ThreadPoolExecutor(FETCHERS)
         outcomes = []
-        for outcome in pool.map(students.status, tasks):
-            outcomes.append(outcome)
-            _shared.advance(bar)
+        try:
+            for outcome in pool.map(students.status, tasks):
+                outcomes.append(outcome)
+                _shared.advance(bar)
+        finally:  # on Ctrl-C, the fetches not started never start (and the others are cut)
+            pool.shutdown(wait=True, cancel_futures=True)
     rows = [
         [student.id or "", outcome.kind, outcome.version or "-", outcome.detail, student.name]
         for student, outcome in zip(made, outcomes, strict=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import typer
 from scaffold import batch, changelog, cohort, git, students
 from scaffold._commands.cohort import _shared
 from scaffold.cohort import CREATED, Cohort, Student
-from scaffold.errors import interrupted
+from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, shared_view
 from scaffold.versions import parse_version
 
@@ -41,6 +42,8 @@ _SAID = {
     students.UNREACHABLE: "unreachable remote",
     students.NOT_SCAFFOLD: "not a scaffold project",
     students.REFUSED: "refused",
+    students.FAILED: "failed",
+    students.NOT_STARTED: "not started",
 }
 
 
@@ -104,6 +107,15 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
             the_cohort.save_soon()
             _shared.advance(bar)
         the_cohort.save()
+    worked_on = len(outcomes)
+    # Not started (a stop, or workers that died): in the report, and their record in the
+    # manifest stays that of the last update that did something for them.
+    done = {student.id for student, _ in outcomes}
+    outcomes += [
+        (student, students.update_not_started(tasks[student.id]))
+        for student in made
+        if student.id not in done
+    ]
 
     outcomes.sort(key=lambda pair: made.index(pair[0]))
     after = source.template_set.version
@@ -117,11 +129,17 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
     out.print(f"{summary or 'no students'}.")
     if skipped:
         out.print(f"{skipped} roster rows have no project (see `scaffold cohort new`): skipped.")
-    out.print(f"Report: {report}.md and {report}.csv")
+    out.print(f"Report: {report}.md and {report}.csv", markup=False)
+    not_started = len(made) - worked_on
     if stop.requested:
         raise interrupted(
-            f"Interrupted: {len(outcomes)} of {len(made)} students were worked on (see the "
-            "report); run the same command again for the rest."
+            f"Interrupted: {worked_on} of {len(made)} students were worked on, {not_started} "
+            "not started (see the report); run the same command again for the rest."
+        )
+    if not_started:
+        raise ScaffoldError(
+            f"{not_started} of {len(made)} students were not started: a worker process "
+            "stopped (see the report); run the same command again for them."
         )
     failed = [
         outcome
@@ -133,8 +151,6 @@ def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
 
 
 def _check_branch(pattern: str) -> None:
-    from scaffold.errors import ScaffoldError
-
     sample = pattern.replace("{version}", "1.0.0")
     if "{" in sample or "}" in sample or not sample.strip("/") or sample in ("main", "master"):
         raise ScaffoldError(
@@ -219,31 +235,41 @@ def _write_reports(
     stem.with_suffix(".md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(
         ["id", "name", "email", "outcome", "from", "to", "branch", "pushed", "conflicts", "details"]
     )
     for student, outcome in outcomes:
-        writer.writerow(
-            [
-                student.id,
-                student.name,
-                student.email,
-                _SAID[outcome.kind],
-                outcome.before or "",
-                outcome.after or "",
-                outcome.branch or "",
-                "yes" if outcome.pushed else "no",
-                "; ".join(f"{path} ({what})" for path, what in outcome.conflicts),
-                outcome.push_error or outcome.detail,
-            ]
-        )
+        row = [
+            student.id,
+            student.name,
+            student.email,
+            _SAID[outcome.kind],
+            outcome.before or "",
+            outcome.after or "",
+            outcome.branch or "",
+            "yes" if outcome.pushed else "no",
+            "; ".join(f"{path} ({what})" for path, what in outcome.conflicts),
+            outcome.push_error or outcome.detail,
+        ]
+        writer.writerow([_inert(cell or "") for cell in row])
     stem.with_suffix(".csv").write_text(buffer.getvalue(), encoding="utf-8")
     return stem
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection), fullwidth forms
+# included: such a cell gets a "'" first, which spreadsheets show as text and hide.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Markdown's and HTML's: escaped, so a name is shown as written, never as a link or a tag.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def _inert(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def _md(cell: str) -> str:
-    return cell.replace("|", "\\|").replace("\n", " ") or " "
+    return _MARKDOWN.sub(r"\\\1", " ".join(cell.splitlines())) or " "
 
 
 def _notes(
