@@ -156,6 +156,11 @@ def test_the_serving_install_has_no_torch_and_serves(
     assert "onnxruntime" in names
     missing = serving.run(str(serving.python), "-c", "import torch", check=False)
     assert missing.returncode != 0
+    # Training needs the `train` extra: one line says so, not a traceback.
+    refused = serving.command("train", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert "torch is not installed" in line and 'pip install -e ".[train]"' in line, line
     digit_seven = (env.project / "data" / "examples" / "digit-7.png").read_bytes()
     with serving.serving("--model-dir", str(env.project / "models" / "cnn")) as url:
         status, body = predict_images(url, digit_seven)
