@@ -49,6 +49,16 @@ def test_train_uses_the_full_default_config(env: ProjectEnv) -> None:
     assert printed == ["CartPole-v1", "50000", "100", "1000000"]
 
 
+def test_it_speaks_of_evaluation_episodes_not_of_a_test_split(env: ProjectEnv) -> None:
+    # An agent learns from episodes and is judged on held-out ones: RL has no splits.
+    for command in ("train", "evaluate"):
+        helped = " ".join(env.command(command, "--help").stdout.split())
+        assert "held-out evaluation episodes" in helped and "split" not in helped, helped
+    for name in ("README.md", "Makefile"):
+        text = (env.project / name).read_text(encoding="utf-8")
+        assert "test split" not in text and "training split" not in text, name
+
+
 def test_train_writes_metrics_figures_and_a_policy(trained: dict, env: ProjectEnv) -> None:
     assert trained["episodes"] == 10 and trained["timesteps"] >= 16384
     assert trained["reward_threshold"] == 475.0
