@@ -43,10 +43,16 @@ def env(edge_default: Path, tmp_path_factory: pytest.TempPathFactory) -> Project
 
 @pytest.fixture(scope="module")
 def trained(env: ProjectEnv) -> dict:
+    """`train` then `benchmark`: the metrics (reports/metrics.json) and, under `benchmark`,
+    `bars` and `benchmark_setup`, the benchmark's results (reports/benchmark.json)."""
     result = env.command("train")
     assert "epoch   1" in result.stderr
     env.command("benchmark")
-    return json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    reports = env.project / "reports"
+    metrics = json.loads((reports / "metrics.json").read_text(encoding="utf-8"))
+    results = json.loads((reports / "benchmark.json").read_text(encoding="utf-8"))
+    assert results["model_sha256"] == metrics["model_sha256"]  # of the same model
+    return metrics | results
 
 
 def test_torch_is_in_the_train_extra_only(edge_default: Path) -> None:
@@ -105,7 +111,10 @@ def test_benchmark_measures_each_variant_and_judges_the_bars(trained: dict) -> N
 
 
 def test_report_puts_the_comparison_in_the_readme(trained: dict, env: ProjectEnv) -> None:
-    env.command("report")
+    # `evaluate` after `benchmark` (issue 18: it used to drop the comparison from the README).
+    env.command("evaluate")
+    reported = env.command("report")
+    assert "Benchmark" not in reported.stderr, reported.stderr  # neither missing nor stale
     readme = (env.project / "README.md").read_text(encoding="utf-8")
     results = readme.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
     assert f"| accuracy | {trained['accuracy']:.4f} |" in results
