@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -124,6 +125,17 @@ def test_report_puts_the_comparison_in_the_readme(trained: dict, env: ProjectEnv
     assert "![Benchmark](reports/figures/benchmark.png)" in results
     card = (env.project / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "| int8 accuracy |" in card
+
+
+def test_the_readme_shows_no_figures_measured_when_the_template_was_made(
+    edge_default: Path,
+) -> None:
+    # Sizes, accuracies and latencies come from the user's own run, which `report` writes
+    # between the results markers; a fresh project has none anywhere else.
+    readme = (edge_default / "README.md").read_text(encoding="utf-8")
+    outside = readme.split("<!-- results:start -->")[0] + readme.split("<!-- results:end -->")[1]
+    measured = re.findall(r"\d+(?:\.\d+)? ?(?:KB|ms)\b|\b0\.9\d+|\d+\.\d+ ?%", outside)
+    assert not measured, measured
 
 
 def test_predict_from_the_shell(trained: dict, env: ProjectEnv) -> None:
