@@ -72,6 +72,11 @@ def test_torch_is_in_the_train_extra_only(edge_default: Path) -> None:
     assert "RUN /opt/train-venv/bin/tiny_digits train" in dockerfile
     assert "COPY --from=build /app/.venv .venv/" in dockerfile
     assert "/opt/train-venv" not in dockerfile.split("FROM python")[-1]  # not in the final stage
+    # The README says so: the image has no PyTorch at all, CPU build or other.
+    readme = (edge_default / "README.md").read_text(encoding="utf-8")
+    docker = " ".join(readme.split("## Docker")[1].split("\n## ")[0].split())
+    assert "PyTorch is its CPU-only build" not in docker
+    assert "The image has no PyTorch:" in docker
     catalog = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text("utf-8"))
     examples = catalog["specializations"]["edge"]["data"]["spec_example_inputs"]
     assert [base64.b64decode(item) for item in examples] == [
