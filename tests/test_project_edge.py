@@ -166,6 +166,10 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, description = http_json("GET", f"{url}/model")
         assert status == 200 and description["variant"] == "int8", description
         assert description["latency_p50_ms"] > 0
+    # The README says where the latency is: GET /model, not a field of each prediction.
+    readme = " ".join((env.project / "README.md").read_text(encoding="utf-8").split())
+    assert "`latency_p50_ms`, measured when it was exported" in readme
+    assert "latency_ms" not in readme.replace("latency_p50_ms", "")
 
 
 def test_the_serving_install_has_no_torch_and_serves(
