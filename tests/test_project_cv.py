@@ -24,6 +24,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     predict_images,
 )
 
@@ -144,6 +145,7 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
+        assert set(prediction) == documented_prediction_fields("cv")
         assert prediction["label"] == "3" and prediction["score"] > 0.5
         assert set(prediction["scores"]) == DIGITS
 

@@ -24,6 +24,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     http_json,
     predict_images,
 )
@@ -158,6 +159,7 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
+        assert set(prediction) == documented_prediction_fields("edge")
         assert prediction["label"] == "3" and set(prediction["scores"]) == DIGITS
         status, body = predict_images(url, b"not an image")
         assert status == 422 and "not an image" in body["detail"][0]["msg"]

@@ -22,6 +22,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     http_json,
 )
 
@@ -176,7 +177,7 @@ def test_serves_decisions_with_explanations_and_refuses_what_does_not_fit(
         status, body = http_json("POST", f"{url}/predict", {"inputs": examples})
         assert status == 200, body
         for prediction in body["predictions"]:
-            assert set(prediction) == {"label", "score", "explanation"}
+            assert set(prediction) == documented_prediction_fields("ethics")
             assert set(prediction["explanation"]) == set(examples[0])
 
         refusals = {

@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, assert_validators_pass, http_json
+from project_env import ProjectEnv, assert_validators_pass, documented_prediction_fields, http_json
 from rl_project import QUICK_CONFIG, assert_own_suite_passes, install, read_metrics
 
 pytestmark = pytest.mark.slow
@@ -120,6 +120,7 @@ def test_serves_actions_over_http(trained: dict, env: ProjectEnv) -> None:
         actions = [(p["action"], p["label"]) for p in body["predictions"]]
         assert actions == [(1, "push right"), (0, "push left")]
         for prediction in body["predictions"]:
+            assert set(prediction) == documented_prediction_fields("rl")
             assert prediction["probability"] == max(prediction["scores"].values())
             assert sum(prediction["scores"].values()) == pytest.approx(1.0)
 
