@@ -282,6 +282,15 @@ def predict_images(url: str, *images: bytes) -> tuple[int, object]:
     return http_json("POST", f"{url}/predict", {"inputs": inputs})
 
 
+def documented_prediction_fields(template: str) -> set[str]:
+    """The fields of one prediction of `template`'s API, as this repository's README lists them
+    (its table of what each specialization's `POST /predict` returns)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    row = re.search(rf"^\| `{template}` \|.*\| ([^|]*) \|$", readme, flags=re.MULTILINE)
+    assert row, f"README.md has no row for {template} in its table of predictions"
+    return set(re.findall(r"`(\w+)`", row.group(1)))
+
+
 def pytest_counts(output: str) -> dict[str, int]:
     """{'passed': 12, 'skipped': 1, ...} from pytest's closing line."""
     return {

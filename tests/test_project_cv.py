@@ -24,6 +24,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     predict_images,
 )
 
@@ -144,6 +145,7 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
+        assert set(prediction) == documented_prediction_fields("cv")
         assert prediction["label"] == "3" and prediction["score"] > 0.5
         assert set(prediction["scores"]) == DIGITS
 
@@ -172,6 +174,16 @@ def test_generated_files_pass_their_validators(cv_default: Path) -> None:
         cv_default / ".github" / "workflows" / "ci.yml"
     ).is_file()
     assert_validators_pass(cv_default)
+
+
+def test_the_model_cards_retraining_installs_pytorchs_cpu_build_first(cv_default: Path) -> None:
+    # As the README's pip path does: without it, pip takes PyPI's CUDA build (GBs) on Linux.
+    torch_line = "pip install 'torch>=2.1' --index-url https://download.pytorch.org/whl/cpu"
+    assert torch_line in ((cv_default / "README.md").read_text(encoding="utf-8"))
+    card = (cv_default / "MODEL_CARD.md").read_text(encoding="utf-8")
+    retrain = card.split("## How to retrain")[1]
+    assert torch_line in retrain
+    assert retrain.index(torch_line) < retrain.index('pip install -e ".[dev]"')
 
 
 # --- The demo page, in a browser (the `url` and `page` fixtures: conftest.py) -----------------

@@ -16,6 +16,7 @@ from project_env import (
     PYTEST_ARGS,
     ProjectEnv,
     assert_validators_pass,
+    documented_prediction_fields,
     http_json,
     pytest_counts,
 )
@@ -107,6 +108,7 @@ def test_serves_predictions_over_http(trained: dict, env: ProjectEnv) -> None:
         assert status == 200, body
         predictions = body["predictions"]
         assert [p["label"] for p in predictions] == ["positive", "negative"]
+        assert all(set(p) == documented_prediction_fields("nlp") for p in predictions)
         assert all(0.5 <= p["score"] <= 1.0 for p in predictions)
         assert http_json("POST", f"{url}/predict", {"inputs": []})[0] == 422
         assert http_json("POST", f"{url}/predict", {"text": "no inputs key"})[0] == 422

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     http_json,
     predict_images,
 )
@@ -43,10 +45,16 @@ def env(edge_default: Path, tmp_path_factory: pytest.TempPathFactory) -> Project
 
 @pytest.fixture(scope="module")
 def trained(env: ProjectEnv) -> dict:
+    """`train` then `benchmark`: the metrics (reports/metrics.json) and, under `benchmark`,
+    `bars` and `benchmark_setup`, the benchmark's results (reports/benchmark.json)."""
     result = env.command("train")
     assert "epoch   1" in result.stderr
     env.command("benchmark")
-    return json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    reports = env.project / "reports"
+    metrics = json.loads((reports / "metrics.json").read_text(encoding="utf-8"))
+    results = json.loads((reports / "benchmark.json").read_text(encoding="utf-8"))
+    assert results["model_sha256"] == metrics["model_sha256"]  # of the same model
+    return metrics | results
 
 
 def test_torch_is_in_the_train_extra_only(edge_default: Path) -> None:
@@ -65,6 +73,11 @@ def test_torch_is_in_the_train_extra_only(edge_default: Path) -> None:
     assert "RUN /opt/train-venv/bin/tiny_digits train" in dockerfile
     assert "COPY --from=build /app/.venv .venv/" in dockerfile
     assert "/opt/train-venv" not in dockerfile.split("FROM python")[-1]  # not in the final stage
+    # The README says so: the image has no PyTorch at all, CPU build or other.
+    readme = (edge_default / "README.md").read_text(encoding="utf-8")
+    docker = " ".join(readme.split("## Docker")[1].split("\n## ")[0].split())
+    assert "PyTorch is its CPU-only build" not in docker
+    assert "The image has no PyTorch:" in docker
     catalog = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text("utf-8"))
     examples = catalog["specializations"]["edge"]["data"]["spec_example_inputs"]
     assert [base64.b64decode(item) for item in examples] == [
@@ -105,7 +118,10 @@ def test_benchmark_measures_each_variant_and_judges_the_bars(trained: dict) -> N
 
 
 def test_report_puts_the_comparison_in_the_readme(trained: dict, env: ProjectEnv) -> None:
-    env.command("report")
+    # `evaluate` after `benchmark` (issue 18: it used to drop the comparison from the README).
+    env.command("evaluate")
+    reported = env.command("report")
+    assert "Benchmark" not in reported.stderr, reported.stderr  # neither missing nor stale
     readme = (env.project / "README.md").read_text(encoding="utf-8")
     results = readme.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
     assert f"| accuracy | {trained['accuracy']:.4f} |" in results
@@ -115,6 +131,17 @@ def test_report_puts_the_comparison_in_the_readme(trained: dict, env: ProjectEnv
     assert "![Benchmark](reports/figures/benchmark.png)" in results
     card = (env.project / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "| int8 accuracy |" in card
+
+
+def test_the_readme_shows_no_figures_measured_when_the_template_was_made(
+    edge_default: Path,
+) -> None:
+    # Sizes, accuracies and latencies come from the user's own run, which `report` writes
+    # between the results markers; a fresh project has none anywhere else.
+    readme = (edge_default / "README.md").read_text(encoding="utf-8")
+    outside = readme.split("<!-- results:start -->")[0] + readme.split("<!-- results:end -->")[1]
+    measured = re.findall(r"\d+(?:\.\d+)? ?(?:KB|ms)\b|\b0\.9\d+|\d+\.\d+ ?%", outside)
+    assert not measured, measured
 
 
 def test_predict_from_the_shell(trained: dict, env: ProjectEnv) -> None:
@@ -132,6 +159,7 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, body = predict_images(url, digit_three)
         assert status == 200, body
         (prediction,) = body["predictions"]
+        assert set(prediction) == documented_prediction_fields("edge")
         assert prediction["label"] == "3" and set(prediction["scores"]) == DIGITS
         status, body = predict_images(url, b"not an image")
         assert status == 422 and "not an image" in body["detail"][0]["msg"]
@@ -140,6 +168,10 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         status, description = http_json("GET", f"{url}/model")
         assert status == 200 and description["variant"] == "int8", description
         assert description["latency_p50_ms"] > 0
+    # The README says where the latency is: GET /model, not a field of each prediction.
+    readme = " ".join((env.project / "README.md").read_text(encoding="utf-8").split())
+    assert "`latency_p50_ms`, measured when it was exported" in readme
+    assert "latency_ms" not in readme.replace("latency_p50_ms", "")
 
 
 def test_the_serving_install_has_no_torch_and_serves(
@@ -156,6 +188,11 @@ def test_the_serving_install_has_no_torch_and_serves(
     assert "onnxruntime" in names
     missing = serving.run(str(serving.python), "-c", "import torch", check=False)
     assert missing.returncode != 0
+    # Training needs the `train` extra: one line says so, not a traceback.
+    refused = serving.command("train", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert "torch is not installed" in line and 'pip install -e ".[train]"' in line, line
     digit_seven = (env.project / "data" / "examples" / "digit-7.png").read_bytes()
     with serving.serving("--model-dir", str(env.project / "models" / "cnn")) as url:
         status, body = predict_images(url, digit_seven)
@@ -172,6 +209,16 @@ def test_generated_files_pass_their_validators(edge_default: Path) -> None:
     assert (edge_default / "Dockerfile").is_file()
     assert (edge_default / ".github" / "workflows" / "ci.yml").is_file()
     assert_validators_pass(edge_default)
+
+
+def test_the_model_cards_retraining_installs_pytorchs_cpu_build_first(edge_default: Path) -> None:
+    # As the README's pip path does: without it, pip takes PyPI's CUDA build (GBs) on Linux.
+    torch_line = "pip install 'torch>=2.1' --index-url https://download.pytorch.org/whl/cpu"
+    assert torch_line in ((edge_default / "README.md").read_text(encoding="utf-8"))
+    card = (edge_default / "MODEL_CARD.md").read_text(encoding="utf-8")
+    retrain = card.split("## How to retrain")[1]
+    assert torch_line in retrain
+    assert retrain.index(torch_line) < retrain.index('pip install -e ".[dev]"')
 
 
 # --- The demo page, in a browser (the `url` and `page` fixtures: conftest.py) -----------------

@@ -9,6 +9,7 @@ training run serve every test of this module.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -21,6 +22,7 @@ from project_env import (
     ProjectEnv,
     assert_suite_passed,
     assert_validators_pass,
+    documented_prediction_fields,
     http_json,
 )
 
@@ -85,7 +87,8 @@ def test_train_audits_mitigates_and_reports_the_bars(trained: dict, env: Project
     assert trained["baseline_accuracy"] >= 0.70, trained
     assert trained["accuracy"] >= trained["baseline_accuracy"] - 0.03  # the cost bar
     assert trained["dp_difference_after"] < trained["dp_difference_before"]
-    assert trained["dataset"] == {"train": 550, "validation": 150, "test": 300}
+    splits = {name: trained["dataset"][name] for name in ("train", "validation", "test")}
+    assert splits == {"train": 550, "validation": 150, "test": 300}
     fairness = trained["fairness"]
     assert (fairness["attribute"], fairness["method"]) == ("age", "exponentiated_gradient")
     for moment in ("before", "after"):
@@ -138,6 +141,15 @@ def test_report_fills_the_readme_and_card_with_the_trade_off(
     card_results = card.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
     assert f"| dp_difference_after | {trained['dp_difference_after']:.4f} |" in card_results
     assert "![Fairness age](reports/figures/fairness_age.png)" in card_results
+    # Each group's size in the test split is measured and reported, not guessed in the prose
+    # (issue 18: "about 45" under 25, where the split has 56).
+    young = trained["fairness"]["before"]["age"]["groups"]["under 25"]["count"]
+    assert trained["dataset"]["test_groups"]["age"]["under 25"] == young
+    assert f"test_groups.age.under 25: {young}" in results
+    assert f"test_groups.age.under 25: {young}" in card_results
+    for name in ("README.md", "MODEL_CARD.md", "data/README.md"):
+        prose = (env.project / name).read_text(encoding="utf-8")
+        assert not re.search(r"\b[Aa]bout \d+", prose), name
 
 
 def test_evaluate_and_predict_from_the_shell(trained: dict, env: ProjectEnv) -> None:
@@ -165,7 +177,7 @@ def test_serves_decisions_with_explanations_and_refuses_what_does_not_fit(
         status, body = http_json("POST", f"{url}/predict", {"inputs": examples})
         assert status == 200, body
         for prediction in body["predictions"]:
-            assert set(prediction) == {"label", "score", "explanation"}
+            assert set(prediction) == documented_prediction_fields("ethics")
             assert set(prediction["explanation"]) == set(examples[0])
 
         refusals = {

@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from project_env import ProjectEnv, assert_validators_pass, http_json
+from project_env import ProjectEnv, assert_validators_pass, documented_prediction_fields, http_json
 from rl_project import QUICK_CONFIG, assert_own_suite_passes, install, read_metrics
 
 pytestmark = pytest.mark.slow
@@ -47,6 +47,16 @@ def test_train_uses_the_full_default_config(env: ProjectEnv) -> None:
     )
     printed = env.run(str(env.python), "-c", code).stdout.split()
     assert printed == ["CartPole-v1", "50000", "100", "1000000"]
+
+
+def test_it_speaks_of_evaluation_episodes_not_of_a_test_split(env: ProjectEnv) -> None:
+    # An agent learns from episodes and is judged on held-out ones: RL has no splits.
+    for command in ("train", "evaluate"):
+        helped = " ".join(env.command(command, "--help").stdout.split())
+        assert "held-out evaluation episodes" in helped and "split" not in helped, helped
+    for name in ("README.md", "Makefile"):
+        text = (env.project / name).read_text(encoding="utf-8")
+        assert "test split" not in text and "training split" not in text, name
 
 
 def test_train_writes_metrics_figures_and_a_policy(trained: dict, env: ProjectEnv) -> None:
@@ -110,6 +120,7 @@ def test_serves_actions_over_http(trained: dict, env: ProjectEnv) -> None:
         actions = [(p["action"], p["label"]) for p in body["predictions"]]
         assert actions == [(1, "push right"), (0, "push left")]
         for prediction in body["predictions"]:
+            assert set(prediction) == documented_prediction_fields("rl")
             assert prediction["probability"] == max(prediction["scores"].values())
             assert sum(prediction["scores"].values()) == pytest.approx(1.0)
 

@@ -90,7 +90,8 @@ def load_pretrained(network: Network, weights: str) -> Network:
     """Copy pretrained weights into every layer but the classifier `fc`, which keeps its fresh
     weights: its classes are yours, not ImageNet's.
 
-    `weights` is "imagenet" (downloaded once) or the path of a torchvision-format .pth file.
+    `weights` is "imagenet" (downloaded once) or the path of a torchvision-format .pth file;
+    ValueError if that file does not exist or holds other weights.
     """
     checkpoint = _read_weights(weights)
     # Checkpoints that nest the weights under "state_dict" or "model" work too.
@@ -128,6 +129,13 @@ def _read_weights(weights: str) -> dict[str, Any]:
             ) from exc
     path = Path(weights).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"ResNet-18 weights not found: {path}")
+        # A setting that names a missing file (a ValueError: the CLI shows the message as it is,
+        # not as a missing data file), with the ways to get one.
+        raise ValueError(
+            f"ResNet-18 weights not found: {path} (resnet18.weights in the config). Download "
+            f"torchvision's ImageNet weights to that path from {IMAGENET_WEIGHTS_URL} (45 MB), "
+            "or set resnet18.weights to imagenet to download them once into torch's cache, or "
+            "to null to start from random weights"
+        )
     checkpoint: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
     return checkpoint
