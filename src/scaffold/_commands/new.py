@@ -63,17 +63,25 @@ def run(job: NewJob) -> None:
         trust=job.trust,
     )
     render.check_data()  # before anything is written
+    placed: list[Path] = []  # DEST, once the project is there: then an interruption says so
     try:
         if interactive:
             render.ask(dest)  # the questions, before anything exists on disk
-        answers = creating.create(dest, render, job.use_git).answers
+        answers = creating.create(dest, render, job.use_git, lambda: placed.append(dest)).answers
+        _print_next_steps(dest, answers.values, source)
+        if job.use_git and not git.identity_defaults():
+            _print_identity_note(git.Identity.of_author(answers.values))
     except KeyboardInterrupt:
+        if placed:
+            raise interrupted(
+                f"Interrupted, but {dest} was created: the project is complete, its first "
+                "commit the template's render."
+            ) from None
         raise interrupted("Interrupted: nothing was written.") from None
     except OSError as error:
+        if placed:
+            raise
         raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
-    _print_next_steps(dest, answers.values, source)
-    if job.use_git and not git.identity_defaults():
-        _print_identity_note(git.Identity.of_author(answers.values))
 
 
 def _refuse_missing_flags(job: NewJob, data: dict[str, Any]) -> None:

@@ -1,0 +1,201 @@
+"""Ctrl-C, SIGTERM and SIGHUP at the moments a timer rarely hits: while Python imports the command
+line, just after the project is moved into place, while the staging folder is removed, and while
+the interpreter shuts down after the work is done.
+
+Each moment is reached exactly: `python -c DRIVER` sends the signal to its own process from a
+hook at that moment, then runs scaffold's real entry point. Every case: one message (or none once
+the work is done and said), no traceback, the exit status documented for it, nothing left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TEST_AUTHOR, git
+
+from scaffold.placing import STAGING_PREFIX
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+
+# Sends SIGNAL to this process at MOMENT, then runs `scaffold ARGS` as the console script does.
+DRIVER = textwrap.dedent(
+    """
+    import atexit, os, pathlib, shutil, sys
+
+    moment, number, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+
+    def stop(kill=os.kill, pid=os.getpid(), number=number):
+        kill(pid, number)
+
+    class Tripwire:  # the first import of typer: the command line is being loaded
+        def find_spec(self, name, path=None, target=None):
+            if name == "typer" and moment == "import":
+                stop()
+            return None
+
+    sys.meta_path.insert(0, Tripwire())
+    rename, rmtree = pathlib.Path.rename, shutil.rmtree
+
+    def renamed(self, target):  # the project is moved into place
+        result = rename(self, target)
+        if moment == "placed" and self.parent.name.startswith(".scaffold-staging-"):
+            stop()
+        return result
+
+    def removed(path, *args, **kwargs):  # the staging folder is removed
+        if moment == "cleanup" and pathlib.Path(path).name.startswith(".scaffold-staging-"):
+            stop()
+        return rmtree(path, *args, **kwargs)
+
+    pathlib.Path.rename, shutil.rmtree = renamed, removed
+    if moment == "exit":  # the interpreter shuts down once the work is done
+        atexit.register(stop)
+
+    class Teardown:  # the interpreter clears the modules, after its signal handlers are gone
+        def __del__(self, stop=stop, moment=moment):  # module globals may be gone by then
+            if moment == "teardown":
+                stop()
+
+    import builtins  # cleared last, after the other modules: its objects are finalized then
+
+    builtins.stop_at_teardown = Teardown()
+    sys.argv = ["scaffold", *args]
+    from scaffold._cli import main
+
+    main()
+    """
+)
+
+
+def drive(moment: str, signal_number: int, *args: str | Path, cwd: Path):
+    return subprocess.run(
+        [sys.executable, "-c", DRIVER, moment, str(int(signal_number)), *map(str, args)],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def leftovers(work: Path) -> list[str]:
+    return sorted(path.name for path in work.iterdir() if path.name.startswith(STAGING_PREFIX))
+
+
+def assert_one_message(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.count("Error:") == 1 and message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_the_command_line_loads_gets_its_message(
+    tmp_path: Path, signal_number: int
+) -> None:
+    result = drive("import", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: nothing was changed.")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_as_the_project_is_placed_says_it_was_created(
+    tmp_path: Path, signal_number: int
+) -> None:
+    """The project is complete once it is in place: say so, as a re-run would find it."""
+    result = drive("placed", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, f"{tmp_path / 'p'} was created")
+    assert "nothing was" not in result.stderr
+    assert leftovers(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["p"]
+    assert git(tmp_path / "p", "status", "--porcelain") == ""
+    assert git(tmp_path / "p", "log", "--format=%an").strip() == TEST_AUTHOR[0]
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_the_staging_folder_is_removed_leaves_none(
+    tmp_path: Path, signal_number: int
+) -> None:
+    result = drive("cleanup", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, f"{tmp_path / 'p'} was created")
+    assert leftovers(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["p"]
+
+
+@pytest.mark.parametrize("moment", ["exit", "teardown"])
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_once_the_work_is_done_and_said_changes_nothing(
+    tmp_path: Path, signal_number: int, moment: str
+) -> None:
+    """The project is made and "Created" said: the process is not killed by the signal, prints
+    no traceback, and exits as the work did."""
+    result = drive(moment, signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert f"Created {tmp_path / 'p'}" in result.stderr and "Error:" not in result.stderr
+    assert git(tmp_path / "p", "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_a_refusal_is_reported_keeps_one_message(
+    tmp_path: Path, signal_number: int
+) -> None:
+    """Stopped at exit after a refusal: the refusal's message and status stand."""
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "mine.txt").write_text("mine\n", encoding="utf-8")
+    result = drive("exit", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert_one_message(result, "already exists and is not empty")
+
+
+def test_the_entry_point_loads_no_library_before_its_signal_handlers() -> None:
+    """What `scaffold` imports before `main` runs is all the time a signal has no handler."""
+    code = "import sys, scaffold._cli; print(sorted(m for m in sys.modules if '.' not in m))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    for library in ("typer", "click", "rich", "copier", "yaml", "git"):
+        assert f"'{library}'" not in loaded, loaded
+
+
+def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
+    """`nohup scaffold ...`: the hang-up of the terminal must not stop it."""
+    template = tmp_path / "tpl"
+    (template / "template").mkdir(parents=True)
+    (template / "copier.yml").write_text(
+        '_subdirectory: template\n_tasks:\n  - "touch task-started && sleep 2"\n'
+    )
+    (template / "template" / "a.txt").write_text("a\n")
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def like_nohup() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "new", str(work / "p"), "-t", str(template)]
+        + ["--defaults", "--trust"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=like_nohup,
+    )
+    deadline = time.monotonic() + 60
+    while not any(work.glob(f"{STAGING_PREFIX}*/p/task-started")):
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGHUP)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert (work / "p" / "a.txt").is_file()
