@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import shlex
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,18 +109,31 @@ def _reason(error: OSError) -> str:
 
 
 def _ask_template(template_set: Any) -> str:
+    """The list shows each specialization's title; the highlighted one's description is shown
+    under it, wrapped to the terminal (title and description on one line were cut mid-word)."""
     import questionary
 
+    width = shutil.get_terminal_size().columns
     choices = [
         questionary.Choice(
-            title=f"{spec.title}: {spec.description}",
+            title=spec.title,
             value=name,
             disabled=None if spec.available else "coming soon",
+            description=_wrapped(spec.description, width),
         )
         for name, spec in template_set.specializations.items()
     ]
     answer = questionary.select("Which specialization?", choices=choices).unsafe_ask()
     return str(answer)
+
+
+def _wrapped(description: str, width: int) -> str:
+    """`description` as questionary shows it ("  Description: " first), in lines that fit."""
+    indent = " " * len("  Description: ")
+    lines = textwrap.wrap(
+        description, max(width - 1, 40), initial_indent=indent, subsequent_indent=indent
+    )
+    return "\n".join(lines).removeprefix(indent)
 
 
 def _ask_dest() -> Path:
