@@ -49,12 +49,23 @@ DRIVER = textwrap.dedent(
             stop()
         return result
 
-    def removed(path, *args, **kwargs):  # the staging folder is removed
-        if moment == "cleanup" and pathlib.Path(path).name.startswith(".scaffold-staging-"):
+    # The staging folder, or the merged view of the layers in TMPDIR, is removed.
+    removing = {"cleanup": ".scaffold-staging-", "view-cleanup": "scaffold-view-"}.get(moment)
+
+    def removed(path, *args, **kwargs):
+        if removing and pathlib.Path(path).name.startswith(removing):
             stop()
         return rmtree(path, *args, **kwargs)
 
     pathlib.Path.rename, shutil.rmtree = renamed, removed
+    if moment == "clone-cleanup":  # Copier removes its clone of a git template
+        import copier._template
+
+        def clone_removed(path, *args, rmtree=copier._template.rmtree, **kwargs):
+            stop()
+            return rmtree(path, *args, **kwargs)
+
+        copier._template.rmtree = clone_removed
     if moment == "exit":  # the interpreter shuts down once the work is done
         atexit.register(stop)
 
@@ -74,10 +85,11 @@ DRIVER = textwrap.dedent(
 )
 
 
-def drive(moment: str, signal_number: int, *args: str | Path, cwd: Path):
+def drive(moment: str, signal_number: int, *args: str | Path, cwd: Path, tmp: Path | None = None):
     return subprocess.run(
         [sys.executable, "-c", DRIVER, moment, str(int(signal_number)), *map(str, args)],
         cwd=cwd,
+        env={**os.environ, **({"TMPDIR": str(tmp)} if tmp else {})},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -128,6 +140,45 @@ def test_a_stop_while_the_staging_folder_is_removed_leaves_none(
     assert result.returncode == 128 + signal_number, result.stderr
     assert_one_message(result, f"{tmp_path / 'p'} was created")
     assert leftovers(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["p"]
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_the_merged_view_is_removed_leaves_none(
+    tmp_path: Path, signal_number: int
+) -> None:
+    """The layers' merged view is a temporary folder: it goes whole, then the stop is heeded."""
+    work, tmp = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    tmp.mkdir()
+    result = drive(
+        "view-cleanup", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=work, tmp=tmp
+    )
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: nothing was written.")
+    assert list(tmp.iterdir()) == [] and list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_a_git_templates_clone_is_removed_leaves_none(
+    tmp_path: Path, signal_number: int
+) -> None:
+    template = tmp_path / "tpl"
+    (template / "template").mkdir(parents=True)
+    (template / "copier.yml").write_text("_subdirectory: template\n", encoding="utf-8")
+    (template / "template" / "hello.txt").write_text("hi\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", str(template))
+    git(template, "add", "-A")
+    git(template, "commit", "-qm", "v1")
+    work, tmp = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    tmp.mkdir()
+    result = drive(
+        "clone-cleanup", signal_number, "new", "p", "-t", f"file://{template}", "--defaults",
+        cwd=work, tmp=tmp,
+    )  # fmt: skip
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: nothing was written.")
+    assert list(tmp.iterdir()) == [] and list(work.iterdir()) == []
 
 
 @pytest.mark.parametrize("moment", ["exit", "teardown"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from scaffold import layers, trust
+from scaffold import interrupts, layers, trust
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
 from scaffold.questions import Questions, check_answers, layer_config, layer_questions
@@ -241,7 +242,8 @@ class RenderJob:
         # Shortcuts for a built-in layer (or the merged view), if this Copier still caches the
         # template's VCS the way they expect.
         shortcuts = plain_directory and "vcs" in vars(Template)
-        with Worker(src_path=src, dst_path=dest, vcs_ref=vcs_ref, **settings) as worker:
+        worker = Worker(src_path=src, dst_path=dest, vcs_ref=vcs_ref, **settings)
+        with _removed_whole(worker):
             if shortcuts:
                 # A built-in layer is a plain directory whose version is the catalog's. Saying
                 # so spares Copier probing it as a git repository and bundle (two git processes
@@ -274,6 +276,20 @@ class RenderJob:
         else:
             found = trust.Findings(f"template {src}", code=tuple(trust.code_it_runs(config)))
         trust.refuse([found])
+
+
+@contextlib.contextmanager
+def _removed_whole(worker: Any) -> Iterator[None]:
+    """Copier's worker as its own context manager, except that a stop request does not cut its
+    cleanup short: a git template's clone (in TMPDIR) is removed whole."""
+    try:
+        yield
+    except BaseException as error:
+        with interrupts.held():
+            worker.__exit__(type(error), error, error.__traceback__)  # re-raises `error`
+        raise
+    with interrupts.held():
+        worker.__exit__(None, None, None)
 
 
 # Per shared view: Jinja's compiled code for each source it renders, kept for the next render.
@@ -326,8 +342,15 @@ def shared_view(source: TemplateSource) -> Iterator[Path | None]:
     except layers.NotMergeable:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="scaffold-view-") as scratch:
-        yield layers.build_view(source.spec.layers, config, Path(scratch))
+    scratch = None
+    try:
+        with interrupts.held():  # made and known, so that it is removed
+            scratch = Path(tempfile.mkdtemp(prefix="scaffold-view-"))
+        yield layers.build_view(source.spec.layers, config, scratch)
+    finally:
+        with interrupts.held():  # removed whole, whatever stops the render
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextlib.contextmanager
