@@ -122,22 +122,34 @@ class _gone_is_fine:
         return kind is ProcessLookupError
 
 
-def _strays(group: int) -> list[str]:
-    """Processes of the command's group still running after it exited (killed, then named).
-    An exited child nobody reaped (a zombie, once its parent is gone) is not running: init
-    reaps it."""
+def _strays(group: int, grace: float = 1.0) -> list[str]:
+    """Processes of the command's group still running `grace` seconds after it exited (then
+    killed), by name. An exited child nobody reaped (a zombie, once its parent is gone) is not
+    running: init reaps it."""
+    deadline = time.monotonic() + grace
+    while _group(group) and time.monotonic() < deadline:
+        time.sleep(0.05)
     found = []
+    for pid, name in _group(group).items():
+        found.append(name)
+        with _gone_is_fine():
+            os.kill(pid, signal.SIGKILL)
+    return found
+
+
+def _group(group: int) -> dict[int, str]:
+    """The running processes of a process group: pid -> name."""
+    members = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group and fields[0] != "Z":  # its process group, running
-                found.append((entry / "cmdline").read_text().replace("\0", " ").strip()[:80])
-                os.kill(int(entry.name), signal.SIGKILL)
+            if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+                members[int(entry.name)] = (entry / "comm").read_text().strip()
         except (OSError, IndexError, ValueError):
             continue
-    return found
+    return members
 
 
 # --- What a trial left ----------------------------------------------------------------------
@@ -443,7 +455,7 @@ def verdict(scenario: Scenario, signum: int, run: Run, problems: list[str]) -> l
         found.append(f"exit 0 with an error message: {run.errors}")
     if "Traceback" in run.stderr or "Exception ignored" in run.stderr:
         found.append("a traceback")
-    found += [f"process left running: {command}" for command in run.strays]
+    found += [f"process left running: {name}" for name in run.strays]
     return found
 
 
@@ -548,7 +560,10 @@ def run_trial(
     result = Trial(scenario.name, signal.Signals(signum).name, target, number, delay, run,
                    state, problems, said(run, trial))  # fmt: skip
     if problems and args.keep:
-        shutil.copytree(trial, args.keep / trial.name, symlinks=True, dirs_exist_ok=True)
+        kept = args.keep / trial.name
+        shutil.copytree(trial, kept, symlinks=True, dirs_exist_ok=True)
+        (kept / "stdout.txt").write_text(run.stdout, encoding="utf-8")
+        (kept / "stderr.txt").write_text(run.stderr, encoding="utf-8")
     shutil.rmtree(trial, ignore_errors=True)
     return result
 

@@ -101,7 +101,9 @@ def _copy_files(
     resolved layer directory, `ancestors` the folders being copied around this one."""
     target.mkdir(parents=True, exist_ok=True)
     ancestors = ancestors | {source.resolve()}
-    for entry in os.scandir(source):
+    with os.scandir(source) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
         if is_junk(entry.name) or (top and entry.name in _COPIER_FILES):
             continue
         path, copy = Path(entry.path), target / entry.name
