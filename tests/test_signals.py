@@ -250,3 +250,33 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert (work / "p" / "a.txt").is_file()
+
+
+def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
+    """A batch of students notes Ctrl-C itself (its own SIGINT handler): a SIGTERM that came
+    while a project was being placed must reach it once the move is done, as one that came a
+    moment later would, not become an exception that the batch never hears of."""
+    code = textwrap.dedent(
+        """
+        import os, signal
+        from scaffold import interrupts
+
+        interrupts.install()
+        noted = []
+        signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+        with interrupts.held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # time for the handler to run, were it not held
+                pass
+            print("held", noted)
+        for _ in range(1000):
+            pass
+        print("after", noted, interrupts.stop_signal())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["held []", f"after [2] {int(signal.SIGTERM)}"]

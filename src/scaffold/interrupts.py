@@ -8,8 +8,8 @@ job) stays ignored.
 
 A request raises KeyboardInterrupt once: later ones are noted, so a cleanup under way (removing a
 staging folder, putting files back) is never cut short, nor is the message that follows. Inside
-`held()` a request waits until the block ends: what it does (moving a project into place) is
-done whole or not at all. After `settle()` the process only reports and exits: a request is noted
+`held()` a request waits until the block ends, then is heeded as if it came then: what the
+block does (moving a project into place) is done whole or not at all. After `settle()` the process only reports and exits: a request is noted
 and never kills it, through the interpreter's own shutdown included (where Python's handlers are
 gone and a signal would otherwise kill it silently).
 """
@@ -30,7 +30,7 @@ class _State:
     received: list[int] = []  # every stop request, in order
     raised = False  # the one KeyboardInterrupt a request may raise has been raised
     holding = 0  # depth of `held()` blocks
-    waiting = False  # a request came during `held()`
+    waiting: int | None = None  # the signal of a request that came during `held()`
     settled = False
 
 
@@ -54,16 +54,16 @@ def stop_signal() -> int:
 
 @contextlib.contextmanager
 def held() -> Iterator[None]:
-    """A block that a stop request does not break into: one that comes meanwhile raises
-    KeyboardInterrupt once the block is done (if the block itself did not raise)."""
+    """A block that a stop request does not break into: one that comes meanwhile is heeded
+    once the block is done (if the block itself did not raise), as if it came then."""
     _State.holding += 1
     try:
         yield
     finally:
         _State.holding -= 1
-    if not _State.holding and _State.waiting:
-        _State.waiting = False
-        _raise_once()
+    if not _State.holding and _State.waiting is not None:
+        signum, _State.waiting = _State.waiting, None
+        _heed(signum)
 
 
 def settle() -> None:
@@ -81,10 +81,15 @@ def _on_stop(signum: int, frame: object) -> None:
     if _State.settled:
         return  # the outcome is known: a request changes nothing any more
     _State.received.append(signum)
-    if _State.raised:
-        return
     if _State.holding:
-        _State.waiting = True
+        _State.waiting = signum if _State.waiting is None else _State.waiting
+        return
+    _heed(signum)
+
+
+def _heed(signum: int) -> None:
+    """Stop as the request asks: once, and by way of whoever handles Ctrl-C at this moment."""
+    if _State.raised or _State.settled:
         return
     current = signal.getsignal(signal.SIGINT)
     if signum != signal.SIGINT and current not in (_on_stop, signal.SIG_IGN, signal.SIG_DFL, None):
@@ -93,10 +98,5 @@ def _on_stop(signum: int, frame: object) -> None:
         _State.raised = True
         os.kill(os.getpid(), signal.SIGINT)
         return
-    _raise_once()
-
-
-def _raise_once() -> None:
-    if not _State.raised and not _State.settled:
-        _State.raised = True
-        raise KeyboardInterrupt
+    _State.raised = True
+    raise KeyboardInterrupt
