@@ -34,10 +34,17 @@ DRIVER = textwrap.dedent(
     def stop(kill=os.kill, pid=os.getpid(), number=number):
         kill(pid, number)
 
-    class Tripwire:  # the first import of typer: the command line is being loaded
+    class Finalized:  # Python ignores an exception in a finalizer, after printing it
+        def __del__(self):
+            stop()
+            sum(range(10000))  # the signal's handler runs in here
+
+    class Tripwire:  # the first import of typer (the command line is being loaded) or copier
         def find_spec(self, name, path=None, target=None):
             if name == "typer" and moment == "import":
                 stop()
+            if name == "copier" and moment == "finalizer":
+                Finalized()  # made and dropped: its finalizer runs at once
             return None
 
     sys.meta_path.insert(0, Tripwire())
@@ -115,6 +122,16 @@ def test_a_stop_while_the_command_line_loads_gets_its_message(
     result = drive("import", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
     assert result.returncode == 128 + signal_number, result.stderr
     assert_one_message(result, "Interrupted: nothing was changed.")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_that_lands_in_a_finalizer_is_not_lost(tmp_path: Path, signal_number: int) -> None:
+    """Python prints and drops an exception raised while an object is finalized: the stop
+    request must still stop the command, without that traceback."""
+    result = drive("finalizer", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: nothing was written.")
     assert list(tmp_path.iterdir()) == []
 
 

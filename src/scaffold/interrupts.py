@@ -7,19 +7,24 @@ so that every cleanup runs. A signal that was ignored when scaffold started (`no
 job) stays ignored.
 
 A request raises KeyboardInterrupt once: later ones are noted, so a cleanup under way (removing a
-staging folder, putting files back) is never cut short, nor is the message that follows. Inside
-`held()` a request waits until the block ends, then is heeded as if it came then: what the
-block does (moving a project into place) is done whole or not at all. After `settle()` the process only reports and exits: a request is noted
-and never kills it, through the interpreter's own shutdown included (where Python's handlers are
-gone and a signal would otherwise kill it silently).
+staging folder, putting files back) is never cut short, nor is the message that follows. One
+that Python drops (raised while it finalized an object) is asked again a moment later. Inside
+`held()` a request waits until the block ends, then is heeded as if it came then: what the block
+does (moving a project into place) is done whole or not at all. After `settle()` the process
+only reports and exits: a request is noted and never kills it, through the interpreter's own
+shutdown included (where Python's handlers are gone and a signal would otherwise kill it
+silently).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -39,6 +44,25 @@ def install() -> None:
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _on_stop)
+    sys.unraisablehook = functools.partial(_unraisable, sys.unraisablehook)
+
+
+def _unraisable(python_hook: Callable[[Any], None], unraisable: Any) -> None:
+    """A stop request's KeyboardInterrupt raised while Python finalized an object (a `__del__`,
+    a weakref callback) is dropped by Python, after printing it: ask again, silently, so that
+    the code that runs next heeds it."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _State.raised:
+        _State.raised = False
+        if not _State.settled:  # a moment later, out of the finalizer (or again, if not)
+            signal.signal(signal.SIGALRM, _on_retry)
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+        return
+    python_hook(unraisable)
+
+
+def _on_retry(signum: int, frame: object) -> None:
+    if not _State.settled:
+        _request(stop_signal())
 
 
 def received() -> list[int]:
@@ -81,6 +105,10 @@ def _on_stop(signum: int, frame: object) -> None:
     if _State.settled:
         return  # the outcome is known: a request changes nothing any more
     _State.received.append(signum)
+    _request(signum)
+
+
+def _request(signum: int) -> None:
     if _State.holding:
         _State.waiting = signum if _State.waiting is None else _State.waiting
         return
