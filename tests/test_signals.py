@@ -230,7 +230,7 @@ def test_the_entry_point_loads_no_library_before_its_signal_handlers() -> None:
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    for library in ("typer", "click", "rich", "copier", "yaml", "git"):
+    for library in ("typer", "click", "rich", "copier", "yaml", "git", "typing"):
         assert f"'{library}'" not in loaded, loaded
 
 

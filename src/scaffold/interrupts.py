@@ -24,7 +24,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -47,11 +46,11 @@ def install() -> None:
     sys.unraisablehook = functools.partial(_unraisable, sys.unraisablehook)
 
 
-def _unraisable(python_hook: Callable[[Any], None], unraisable: Any) -> None:
+def _unraisable(python_hook: Callable[[object], None], unraisable: object) -> None:
     """A stop request's KeyboardInterrupt raised while Python finalized an object (a `__del__`,
     a weakref callback) is dropped by Python, after printing it: ask again, silently, so that
     the code that runs next heeds it."""
-    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _State.raised:
+    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt) and _State.raised:
         _State.raised = False
         if not _State.settled:  # a moment later, out of the finalizer (or again, if not)
             signal.signal(signal.SIGALRM, _on_retry)
