@@ -45,6 +45,14 @@ DRIVER = textwrap.dedent(
                 stop()
             if name == "copier" and moment == "finalizer":
                 Finalized()  # made and dropped: its finalizer runs at once
+            converting = {"converted": "copier", "converted-parse": "typer._adapters"}
+            if name == converting.get(moment):  # a library makes it an error of its own
+                try:
+                    stop()
+                except KeyboardInterrupt:
+                    raise RuntimeError("a library's own error") from None
+            if name == "copier._main" and moment == "copier-import":  # Copier is being imported
+                stop()
             return None
 
     sys.meta_path.insert(0, Tripwire())
@@ -75,6 +83,8 @@ DRIVER = textwrap.dedent(
         copier._template.rmtree = clone_removed
     if moment == "exit":  # the interpreter shuts down once the work is done
         atexit.register(stop)
+    if moment == "copier-import":
+        atexit.register(lambda: print("copier imported:", "copier._main" in sys.modules))
 
     class Teardown:  # the interpreter clears the modules, after its signal handlers are gone
         def __del__(self, stop=stop, moment=moment):  # module globals may be gone by then
@@ -132,6 +142,30 @@ def test_a_stop_that_lands_in_a_finalizer_is_not_lost(tmp_path: Path, signal_num
     result = drive("finalizer", signal_number, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
     assert result.returncode == 128 + signal_number, result.stderr
     assert_one_message(result, "Interrupted: nothing was written.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_while_copier_is_imported_waits_for_the_import(tmp_path: Path) -> None:
+    """pydantic, while Copier's import builds its validators, turns a KeyboardInterrupt into an
+    error of its own: a stop request is heeded once the import is done."""
+    result = drive("copier-import", signal.SIGTERM, "new", "p", "-t", "nlp", "--defaults",
+                   cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert_one_message(result, "Interrupted: nothing was written.")
+    assert result.stdout.strip() == "copier imported: True"
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [("converted", "nothing was written"), ("converted-parse", "nothing was changed")],
+)
+def test_a_stop_that_a_library_turns_into_its_own_error_is_still_a_stop(
+    tmp_path: Path, moment: str, message: str
+) -> None:
+    """While Copier is imported (the render), or while typer reads the command line."""
+    result = drive(moment, signal.SIGHUP, "new", "p", "-t", "nlp", "--defaults", cwd=tmp_path)
+    assert result.returncode == 128 + signal.SIGHUP, result.stderr
+    assert_one_message(result, f"Interrupted: {message}.")
     assert list(tmp_path.iterdir()) == []
 
 

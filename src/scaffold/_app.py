@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scaffold import __version__
+from scaffold import __version__, interrupts
 from scaffold.errors import ScaffoldError, interrupted
 
 # The outcome of the command that ran: (exit status, message, hint). Recorded by one C call
@@ -65,7 +65,8 @@ def outcome() -> tuple[int, str | None, str | None] | None:
 def _command(command: Callable[..., int | None]) -> Callable[..., None]:
     """Run a command and record its outcome: its exit status (None: 0), a ScaffoldError's
     message and status, an OSError or a git failure as a message, or a stop request it did not
-    handle itself (then nothing was changed). A stop request after that changes nothing."""
+    handle itself (then nothing was changed; an error that follows a stop request is taken for
+    it). A stop request after that changes nothing."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
@@ -78,17 +79,29 @@ def _command(command: Callable[..., int | None]) -> Callable[..., None]:
             if not _OUTCOME:  # not when it came right after the outcome was recorded
                 error = interrupted("Interrupted: nothing was changed.")
                 _OUTCOME.append((error.exit_code, error.message, None))
-        except OSError as error:  # a path or a program scaffold relied on failed
-            where = f" ({error.filename})" if error.filename else ""
-            _OUTCOME.append((1, f"{error.strerror or error}{where}", None))
         except Exception as error:
-            if type(error).__module__.split(".")[0] != "git":
-                raise  # a bug: the traceback is what a report needs
-            detail = str(getattr(error, "stderr", "") or error).strip()
-            _OUTCOME.append((1, f"git failed: {detail}", None))
+            _OUTCOME.append(_failure(error))
         raise typer.Exit(_OUTCOME[0][0])
 
     return run
+
+
+def _failure(error: Exception) -> tuple[int, str | None, str | None]:
+    """The outcome of an error the command did not turn into a message itself."""
+    if interrupts.received():  # the stop request came back as this error: a library's own, a
+        # pipe to a git it stopped too... The command did not get to say what it left.
+        stopped = interrupted(
+            f"Interrupted ({type(error).__name__} as it stopped): what the command was doing "
+            "may be unfinished."
+        )
+        return stopped.exit_code, stopped.message, None
+    if isinstance(error, OSError):  # a path or a program scaffold relied on failed
+        where = f" ({error.filename})" if error.filename else ""
+        return 1, f"{error.strerror or error}{where}", None
+    if type(error).__module__.split(".")[0] == "git":
+        detail = str(getattr(error, "stderr", "") or error).strip()
+        return 1, f"git failed: {detail}", None
+    raise error  # a bug: the traceback is what a report needs
 
 
 def _version(value: bool) -> None:

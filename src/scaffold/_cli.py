@@ -32,13 +32,17 @@ def main() -> None:
 
 
 def _run() -> object:
-    """Run typer's app; its exit status (None: interrupted outside a command)."""
+    """Run typer's app; its exit status (None: stopped outside a command)."""
     from scaffold import _app  # typer and the commands: most of the start-up time
 
     try:
         _app.app()
     except SystemExit as exit:
         return exit.code
+    except Exception:
+        if not interrupts.received():
+            raise  # a bug: the traceback is what a report needs
+        return None  # a library turned the stop request into an error of its own
     return 0
 
 

@@ -225,8 +225,7 @@ class RenderJob:
         plain_directory: bool = False,
         pretend: bool = False,
     ) -> Any:
-        from copier._main import Worker  # slow import: only when rendering
-        from copier._template import Template
+        Worker, Template = _copier()
 
         settings: dict[str, Any] = dict(
             data=data,
@@ -276,6 +275,16 @@ class RenderJob:
         else:
             found = trust.Findings(f"template {src}", code=tuple(trust.code_it_runs(config)))
         trust.refuse([found])
+
+
+def _copier() -> tuple[Any, Any]:
+    """Copier's Worker and Template: a slow import, done only when rendering, and whole. A stop
+    request waits for it: pydantic, building Copier's validators, would turn the
+    KeyboardInterrupt into an error of its own."""
+    with interrupts.held():
+        from copier._main import Worker
+        from copier._template import Template
+    return Worker, Template
 
 
 @contextlib.contextmanager
@@ -359,6 +368,7 @@ def _validation_messages_that_fit() -> Iterator[None]:
     question 'x': " prefix: the terminal shows it on one line, where the prefix would push the
     message itself past the edge (the question is on screen right above it anyway)."""
     try:
+        _copier()
         from copier._user_data import Question
     except ImportError:
         yield

@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from scaffold import creating, git
+from scaffold import creating, git, interrupts
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, resolve_template
 from scaffold.templates import load_template_set
@@ -72,17 +72,22 @@ def run(job: NewJob) -> None:
         _print_next_steps(dest, answers.values, source)
         if job.use_git and not git.identity_defaults():
             _print_identity_note(git.Identity.of_author(answers.values))
-    except KeyboardInterrupt:
-        if placed:
+    except ScaffoldError:
+        raise
+    except (KeyboardInterrupt, Exception) as error:
+        # A stop request may come back as another error: a library turned it into one of its
+        # own, or git, stopped by it too, broke a pipe.
+        stopped = isinstance(error, KeyboardInterrupt) or bool(interrupts.received())
+        if stopped and placed:
             raise interrupted(
                 f"Interrupted, but {dest} was created: the project is complete, its first "
                 "commit the template's render."
             ) from None
-        raise interrupted("Interrupted: nothing was written.") from None
-    except OSError as error:
-        if placed:
-            raise
-        raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
+        if stopped:
+            raise interrupted("Interrupted: nothing was written.") from None
+        if isinstance(error, OSError) and not placed:
+            raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
+        raise
 
 
 def _refuse_missing_flags(job: NewJob, data: dict[str, Any]) -> None:
