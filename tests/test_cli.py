@@ -12,7 +12,7 @@ import yaml
 from conftest import REPO_ROOT, SET_VERSION, run_scaffold
 
 from scaffold import __version__
-from scaffold._cli import app
+from scaffold._app import app
 
 
 def test_version() -> None:

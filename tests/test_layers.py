@@ -70,18 +70,35 @@ def same_tree(left: Path, right: Path) -> bool:
     return True
 
 
-@pytest.mark.parametrize("stack", ["built-in three layers", "four layers"])
+def add_links_inside(layer: Path) -> None:
+    """Links that stay in their layer: to a file, to a folder, to a file beside `template/`."""
+    files = layer / "template"
+    (files / "docs").mkdir()
+    (files / "docs" / "guide.md").write_text("the guide\n", encoding="utf-8")
+    (layer / "NOTES.md").write_text("notes beside the template folder\n", encoding="utf-8")
+    (files / "GUIDE.md").symlink_to(Path("docs/guide.md"))
+    (files / "handbook").symlink_to(Path("docs"), target_is_directory=True)
+    (files / "NOTES.md").symlink_to(Path("../NOTES.md"))
+
+
+@pytest.mark.parametrize("stack", ["built-in three layers", "four layers", "links inside"])
 def test_merged_view_renders_what_one_run_per_layer_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stack: str
 ) -> None:
     template_set = REPO_ROOT / "templates"
-    if stack == "four layers":
+    if stack != "built-in three layers":
         template_set = four_layer_set(tmp_path / "set")
+    if stack == "links inside":
+        add_links_inside(template_set / "shared")
     merged = render(template_set, tmp_path / "merged" / "proj", monkeypatch, merged=True)
     each = render(template_set, tmp_path / "each" / "proj", monkeypatch, merged=False)
     assert same_tree(merged, each)
     assert (merged / "src" / "proj" / "plots.py").is_file()  # from the classification layer
-    if stack == "four layers":
+    if stack == "links inside":
+        assert (merged / "handbook" / "guide.md").read_text() == "the guide\n"
+        assert (merged / "NOTES.md").read_text() == "notes beside the template folder\n"
+        assert not any(path.is_symlink() for path in merged.rglob("*"))
+    if stack != "built-in three layers":
         assert (merged / "SHARED.md").read_text() == "hello from the middle\n"
         assert (
             yaml.safe_load((merged / ".copier-answers.yml").read_text())["shared_note"] == "hello"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 
 import pexpect
 import yaml
-from conftest import spawn_scaffold
+from conftest import REPO_ROOT, spawn_scaffold
 
 spawn = spawn_scaffold
 
@@ -54,6 +55,33 @@ def test_pick_computer_vision_from_the_list(tmp_path: Path) -> None:
     assert answers["_scaffold_template"] == "cv"
     assert (tmp_path / "digits" / "data" / "sample" / "digits.npz").is_file()
     assert (tmp_path / "digits" / "src" / "digits" / "resnet.py").is_file()
+
+
+def on_screen(words: str) -> str:
+    """A pattern for `words` as a terminal draws them: any line breaks, spaces and escape
+    sequences (cursor moves, colours) between them."""
+    gap = r"(?:\s|\x1b\[[0-9;?]*[A-Za-z])+"
+    return gap.join(re.escape(word) for word in words.split())
+
+
+def test_the_list_shows_titles_and_the_highlighted_description_whole_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """Descriptions are too long for one line beside their title: the list shows the titles,
+    and under it the description of the highlighted one, wrapped, never cut off."""
+    catalog = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text("utf-8"))
+    specializations = catalog["specializations"]
+    child = spawn("new", str(tmp_path / "proj"), columns=80)
+    child.expect("Which specialization")
+    for entry in specializations.values():
+        child.expect(re.escape(entry["title"]))
+    child.expect(on_screen(specializations["nlp"]["description"]))
+    child.send("\x1b[B" * 4)  # down to the last one, ethics, the longest description
+    child.expect(on_screen(specializations["ethics"]["description"]))
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ctrl_c_at_a_question_leaves_nothing(tmp_path: Path) -> None:
@@ -107,8 +135,6 @@ def test_sigterm_or_sighup_while_questions_wait_leaves_nothing(tmp_path: Path) -
 
 def test_help_texts_fit_on_one_terminal_line() -> None:
     """Every question of every layer: the prompt ("🎤 " + help) fits in 80 columns."""
-    from conftest import REPO_ROOT
-
     for config in (REPO_ROOT / "templates").glob("*/copier.yml"):
         for key, question in yaml.safe_load(config.read_text(encoding="utf-8")).items():
             if isinstance(question, dict) and question.get("when") is not False:

@@ -3,7 +3,8 @@
 Every Copier run pays a fixed start (configuration, Jinja environment, answers); one run per
 layer would make `scaffold new` slower with each layer a specialization stacks. The merged view
 is a temporary template: its copier.yml holds the layers' settings and questions in layer order,
-its template/ folder every layer's files (copies: Copier refuses links that leave a template).
+its template/ folder every layer's files, as a run in that layer would see them (see
+`build_view`: a link is followed only where Copier would follow it).
 
 The view is used only when it renders exactly what one run per layer would: every layer sets the
 same file-level settings (suffix, exclusions, Jinja options...), a question asked by two layers
@@ -53,17 +54,29 @@ def merged_config(layers: tuple[Path, ...]) -> dict[str, Any]:
                 merged[key] = value
             elif questions.setdefault(key, value) != value:
                 raise NotMergeable(f"two layers ask {key!r} differently")
+    for layer in layers:  # a linked `_subdirectory`: Copier refuses it when it leaves the layer
+        if not layer_files_root(layer).resolve().is_relative_to(layer.resolve()):
+            raise NotMergeable(f"the files of layer {layer.name} are outside it")
     merged["_subdirectory"] = "template"
     return {**merged, **questions}
 
 
 def build_view(layers: tuple[Path, ...], config: dict[str, Any], root: Path) -> Path:
-    """Write the merged view into `root`, an empty directory the caller removes."""
+    """Write the merged view into `root`, an empty directory the caller removes.
+
+    Each layer's files are copied as Copier would see them in a run of that layer: with
+    `_preserve_symlinks` a link stays the same link; otherwise a link to a file or folder of the
+    layer is followed (its content copied), and a link that leaves the layer stays a link to its
+    target, which Copier refuses as it would in the layer itself. So a link never brings a file
+    from outside a layer into a project (`scaffold.trust` refuses such links before this, unless
+    --trust).
+    """
     from scaffold import _yaml
 
     (root / "copier.yml").write_text(_yaml.safe_dump(config), encoding="utf-8")
+    preserve_links = bool(config.get("_preserve_symlinks"))
     for layer in layers:
-        _copy_files(layer_files_root(layer), root / "template")
+        _copy_files(layer_files_root(layer), root / "template", layer.resolve(), preserve_links)
     return root
 
 
@@ -76,17 +89,40 @@ def is_junk(name: str) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in JUNK)
 
 
-def _copy_files(source: Path, target: Path) -> None:
-    top = True
-    for directory, subdirectories, names in os.walk(source):
-        subdirectories[:] = [name for name in subdirectories if not is_junk(name)]
-        relative = Path(directory).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            if is_junk(name) or (top and name in _COPIER_FILES):
-                continue
-            shutil.copy(Path(directory) / name, target / relative / name)  # keeps the mode
-        top = False
+def _copy_files(
+    source: Path,
+    target: Path,
+    layer: Path,
+    preserve_links: bool,
+    top: bool = True,
+    ancestors: frozenset[Path] = frozenset(),
+) -> None:
+    """Copy the files under `source` into `target` (see `build_view` for links); `layer` is the
+    resolved layer directory, `ancestors` the folders being copied around this one."""
+    target.mkdir(parents=True, exist_ok=True)
+    ancestors = ancestors | {source.resolve()}
+    with os.scandir(source) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if is_junk(entry.name) or (top and entry.name in _COPIER_FILES):
+            continue
+        path, copy = Path(entry.path), target / entry.name
+        if entry.is_symlink():
+            resolved = path.resolve()
+            if preserve_links:
+                os.symlink(os.readlink(path), copy)
+            elif not resolved.is_relative_to(layer) or not resolved.exists():
+                os.symlink(resolved, copy)  # for Copier to judge: it refuses a link out
+            elif resolved.is_dir() and resolved in ancestors:
+                os.symlink(resolved, copy)  # a loop, which Copier cannot follow either
+            elif resolved.is_dir():
+                _copy_files(resolved, copy, layer, preserve_links, False, ancestors)
+            else:
+                shutil.copy(resolved, copy)  # keeps the mode
+        elif entry.is_dir():
+            _copy_files(path, copy, layer, preserve_links, False, ancestors)
+        else:
+            shutil.copy(path, copy)
 
 
 def _plain_subdirectory(value: Any) -> None:

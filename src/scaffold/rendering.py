@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,14 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from scaffold import layers
+from scaffold import interrupts, layers, trust
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
-from scaffold.questions import Questions, check_answers, layer_questions
+from scaffold.questions import Questions, check_answers, layer_config, layer_questions
 
 if TYPE_CHECKING:
     from scaffold.templates import Specialization, TemplateSet
 
+# Layer stacks found to need no --trust in this process: a batch walks each one once.
+_PASSED_STACKS: set[tuple[Path, ...]] = set()
 _URL_PATTERN = re.compile(r"^([\w+.-]+://|git@|gh:|gl:)|\.git$|\.bundle$")
 _FILE_URL = re.compile(r"^(git\+)?file://")
 
@@ -107,10 +110,24 @@ class RenderJob:
     view: Path | None = None
 
     def check_data(self) -> None:
-        """Refuse answers the template does not take (before rendering anything)."""
+        """Refuse, before anything is rendered, what a built-in template's layers may not do
+        without --trust (see `scaffold.trust`) and answers the template does not take. A custom
+        template is checked once Copier has fetched it."""
         if not isinstance(self.source, BuiltinTemplate):
-            return  # checked after rendering, once Copier has fetched the template
+            return
+        self._refuse_untrusted_layers(self.source)
         check_answers(self.data, self.source.questions(), self.source.label)
+
+    def _refuse_untrusted_layers(self, source: BuiltinTemplate) -> None:
+        if self.trust or source.spec.layers in _PASSED_STACKS:
+            return
+        trust.refuse(
+            trust.examine(
+                layer, layer_config(layer / "copier.yml"), f"layer {layer.name!r} ({layer})"
+            )
+            for layer in source.spec.layers
+        )
+        _PASSED_STACKS.add(source.spec.layers)
 
     def ask(self, dest: Path) -> None:
         """Ask the template's questions now, writing nothing (Copier's pretend mode); the render
@@ -165,6 +182,7 @@ class RenderJob:
         return _recorded_answers(worker, with_secrets=pretend)
 
     def _run_layers(self, source: BuiltinTemplate, dest: Path, pretend: bool) -> dict[str, Any]:
+        self._refuse_untrusted_layers(source)  # whether or not the caller checked first
         questions = source.questions()
         previous = {key: value for key, value in self.previous.items() if key in questions}
         # The standard library's module names: the package_name validator refuses them.
@@ -207,7 +225,7 @@ class RenderJob:
         plain_directory: bool = False,
         pretend: bool = False,
     ) -> Any:
-        from copier import run_copy  # slow import: only when rendering
+        Worker, Template = _copier()
 
         settings: dict[str, Any] = dict(
             data=data,
@@ -220,24 +238,67 @@ class RenderJob:
             pretend=pretend,
             cleanup_on_error=False,  # the caller renders into a staging directory it removes
         )
-        worker_class = _worker_class() if plain_directory else None
-        if worker_class is None:
-            return run_copy(src, dest, vcs_ref=vcs_ref, **settings)
-        with worker_class(src_path=src, dst_path=dest, **settings) as worker:
-            # A built-in layer is a plain directory whose version is the catalog's. Saying so
-            # spares Copier probing it as a git repository and bundle (two git processes and
-            # a temporary repository per layer: a fifth of `scaffold new`'s run time).
-            worker.template.__dict__["vcs"] = None
-            # Copier copies a file's executable bit into the destination's git index, running
-            # `git config` once per file to learn whether git would miss it. scaffold renders
-            # only into new directories whose index tracks nothing, where that is a no-op.
-            worker.__dict__["_sync_git_index_executable_bit"] = _no_index_to_sync
-            # Copier compiles every path part and question string it renders, the same
-            # ones many times over ("src", "{{ package_name }}"...): compile each once per
-            # template directory, for this run and any later run of it in this process.
-            _reuse_compiled_templates(worker.jinja_env, _compiled_for(src))
+        # Shortcuts for a built-in layer (or the merged view), if this Copier still caches the
+        # template's VCS the way they expect.
+        shortcuts = plain_directory and "vcs" in vars(Template)
+        worker = Worker(src_path=src, dst_path=dest, vcs_ref=vcs_ref, **settings)
+        with _removed_whole(worker):
+            if shortcuts:
+                # A built-in layer is a plain directory whose version is the catalog's. Saying
+                # so spares Copier probing it as a git repository and bundle (two git processes
+                # and a temporary repository per layer: a fifth of `scaffold new`'s run time).
+                worker.template.__dict__["vcs"] = None
+            # The template is here now (a git one is cloned), and nothing of it ran yet: Copier
+            # imports its Jinja extensions when it first renders anything.
+            self._refuse_untrusted(worker.template, src, walk=not plain_directory)
+            if shortcuts:
+                # Copier copies a file's executable bit into the destination's git index,
+                # running `git config` once per file to learn whether git would miss it.
+                # scaffold renders only into new directories whose index tracks nothing, where
+                # that is a no-op.
+                worker.__dict__["_sync_git_index_executable_bit"] = _no_index_to_sync
+                # Copier compiles every path part and question string it renders, the same
+                # ones many times over ("src", "{{ package_name }}"...): compile each once per
+                # template directory, for this run and any later run of it in this process.
+                _reuse_compiled_templates(worker.jinja_env, _compiled_for(src))
             worker.run_copy()
         return worker
+
+    def _refuse_untrusted(self, template: Any, src: str, walk: bool) -> None:
+        """What Copier is about to render, judged as `scaffold.trust` says: its settings, and
+        with `walk` its links (a built-in layer's were judged, with its name, before)."""
+        if self.trust:
+            return
+        root, config = Path(template.local_abspath), template.config_data
+        if walk:
+            found = trust.examine(root, config, f"template {src}")
+        else:
+            found = trust.Findings(f"template {src}", code=tuple(trust.code_it_runs(config)))
+        trust.refuse([found])
+
+
+def _copier() -> tuple[Any, Any]:
+    """Copier's Worker and Template: a slow import, done only when rendering, and whole. A stop
+    request waits for it: pydantic, building Copier's validators, would turn the
+    KeyboardInterrupt into an error of its own."""
+    with interrupts.held():
+        from copier._main import Worker
+        from copier._template import Template
+    return Worker, Template
+
+
+@contextlib.contextmanager
+def _removed_whole(worker: Any) -> Iterator[None]:
+    """Copier's worker as its own context manager, except that a stop request does not cut its
+    cleanup short: a git template's clone (in TMPDIR) is removed whole."""
+    try:
+        yield
+    except BaseException as error:
+        with interrupts.held():
+            worker.__exit__(type(error), error, error.__traceback__)  # re-raises `error`
+        raise
+    with interrupts.held():
+        worker.__exit__(None, None, None)
 
 
 # Per shared view: Jinja's compiled code for each source it renders, kept for the next render.
@@ -290,8 +351,15 @@ def shared_view(source: TemplateSource) -> Iterator[Path | None]:
     except layers.NotMergeable:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="scaffold-view-") as scratch:
-        yield layers.build_view(source.spec.layers, config, Path(scratch))
+    scratch = None
+    try:
+        with interrupts.held():  # made and known, so that it is removed
+            scratch = Path(tempfile.mkdtemp(prefix="scaffold-view-"))
+        yield layers.build_view(source.spec.layers, config, scratch)
+    finally:
+        with interrupts.held():  # removed whole, whatever stops the render
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -300,6 +368,7 @@ def _validation_messages_that_fit() -> Iterator[None]:
     question 'x': " prefix: the terminal shows it on one line, where the prefix would push the
     message itself past the edge (the question is on screen right above it anyway)."""
     try:
+        _copier()
         from copier._user_data import Question
     except ImportError:
         yield
@@ -318,16 +387,6 @@ def _validation_messages_that_fit() -> Iterator[None]:
         yield
     finally:
         Question.validate_answer = original
-
-
-def _worker_class() -> Any:
-    """Copier's Worker, if this Copier still caches the template's VCS the way we expect."""
-    try:
-        from copier._main import Worker
-        from copier._template import Template
-    except ImportError:
-        return None
-    return Worker if "vcs" in vars(Template) else None
 
 
 def _recorded_answers(worker: Any, with_secrets: bool = False) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import getpass
 import shlex
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from scaffold import creating, git
+from scaffold import creating, git, interrupts
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.rendering import BuiltinTemplate, RenderJob, resolve_template
 from scaffold.templates import load_template_set
@@ -63,17 +64,30 @@ def run(job: NewJob) -> None:
         trust=job.trust,
     )
     render.check_data()  # before anything is written
+    placed: list[Path] = []  # DEST, once the project is there: then an interruption says so
     try:
         if interactive:
             render.ask(dest)  # the questions, before anything exists on disk
-        answers = creating.create(dest, render, job.use_git).answers
-    except KeyboardInterrupt:
-        raise interrupted("Interrupted: nothing was written.") from None
-    except OSError as error:
-        raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
-    _print_next_steps(dest, answers.values, source)
-    if job.use_git and not git.identity_defaults():
-        _print_identity_note(git.Identity.of_author(answers.values))
+        answers = creating.create(dest, render, job.use_git, lambda: placed.append(dest)).answers
+        _print_next_steps(dest, answers.values, source)
+        if job.use_git and not git.identity_defaults():
+            _print_identity_note(git.Identity.of_author(answers.values))
+    except ScaffoldError:
+        raise
+    except (KeyboardInterrupt, Exception) as error:
+        # A stop request may come back as another error: a library turned it into one of its
+        # own, or git, stopped by it too, broke a pipe.
+        stopped = isinstance(error, KeyboardInterrupt) or bool(interrupts.received())
+        if stopped and placed:
+            raise interrupted(
+                f"Interrupted, but {dest} was created: the project is complete, its first "
+                "commit the template's render."
+            ) from None
+        if stopped:
+            raise interrupted("Interrupted: nothing was written.") from None
+        if isinstance(error, OSError) and not placed:
+            raise ScaffoldError(f"Cannot create {dest}: {_reason(error)}") from error
+        raise
 
 
 def _refuse_missing_flags(job: NewJob, data: dict[str, Any]) -> None:
@@ -100,18 +114,31 @@ def _reason(error: OSError) -> str:
 
 
 def _ask_template(template_set: Any) -> str:
+    """The list shows each specialization's title; the highlighted one's description is shown
+    under it, wrapped to the terminal (title and description on one line were cut mid-word)."""
     import questionary
 
+    width = shutil.get_terminal_size().columns
     choices = [
         questionary.Choice(
-            title=f"{spec.title}: {spec.description}",
+            title=spec.title,
             value=name,
             disabled=None if spec.available else "coming soon",
+            description=_wrapped(spec.description, width),
         )
         for name, spec in template_set.specializations.items()
     ]
     answer = questionary.select("Which specialization?", choices=choices).unsafe_ask()
     return str(answer)
+
+
+def _wrapped(description: str, width: int) -> str:
+    """`description` as questionary shows it ("  Description: " first), in lines that fit."""
+    indent = " " * len("  Description: ")
+    lines = textwrap.wrap(
+        description, max(width - 1, 40), initial_indent=indent, subsequent_indent=indent
+    )
+    return "\n".join(lines).removeprefix(indent)
 
 
 def _ask_dest() -> Path:
