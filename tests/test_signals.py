@@ -304,9 +304,9 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
 
 
 def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
-    """A batch of students notes Ctrl-C itself (its own SIGINT handler): a SIGTERM that came
-    while a project was being placed must reach it once the move is done, as one that came a
-    moment later would, not become an exception that the batch never hears of."""
+    """An open prompt handles Ctrl-C itself (its own SIGINT handler, to restore the terminal):
+    a SIGTERM that came while something was held must reach it once the block is done, as one
+    that came a moment later would, not become an exception the prompt never hears of."""
     code = textwrap.dedent(
         """
         import os, signal
@@ -331,3 +331,61 @@ def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["held []", f"after [2] {int(signal.SIGTERM)}"]
+
+
+def _interrupts_script(body: str) -> subprocess.CompletedProcess[str]:
+    code = "import os, signal\nfrom scaffold import interrupts\n\ndef spin():\n"
+    code += "    for _ in range(1000):  # time for a handler to run\n        pass\n\n"
+    return subprocess.run(
+        [sys.executable, "-c", code + textwrap.dedent(body)], capture_output=True, text=True,
+        timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+
+
+def test_a_noted_block_notes_every_request_and_raises_none() -> None:
+    """A batch of students, or update's merge, finishes what it started and says what it did
+    before stopping: every request is noted, one held back by a move inside is noted once the
+    move is done, and once the block has noted one a later request raises nothing (the caller
+    is stopping already)."""
+    result = _interrupts_script(
+        """
+        interrupts.install()
+        with interrupts.noted() as stops:
+            with interrupts.held():
+                os.kill(os.getpid(), signal.SIGTERM)
+                spin()
+                print("held", stops.signals)
+            spin()
+            os.kill(os.getpid(), signal.SIGINT)
+            spin()
+            print("noted", stops.signals, stops.first)
+        os.kill(os.getpid(), signal.SIGHUP)
+        spin()
+        print("after", interrupts.received(), interrupts.stop_signal())
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    term, ctrl_c, hup = (int(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP))
+    assert result.stdout.splitlines() == [
+        "held []",
+        f"noted [{term}, {ctrl_c}] {term}",
+        f"after [{term}, {ctrl_c}, {hup}] {term}",
+    ]
+
+
+def test_a_noted_block_notes_requests_without_the_entry_points_handlers() -> None:
+    """scaffold's modules used without `scaffold._cli` (a test, a library): the block still
+    notes requests, and puts the handlers that were there back afterwards."""
+    result = _interrupts_script(
+        """
+        with interrupts.noted() as stops:
+            os.kill(os.getpid(), signal.SIGTERM)
+            spin()
+        print("noted", stops.signals, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)  # the default again: the process dies of it
+        spin()
+        print("not reached")
+        """
+    )
+    assert result.returncode == -signal.SIGTERM, result.stderr
+    assert result.stdout.splitlines() == [f"noted [{int(signal.SIGTERM)}]"]

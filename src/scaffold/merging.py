@@ -4,19 +4,17 @@ New objects go to a temporary object directory first (`RenderStage`) that borrow
 objects. A dry run, an "already up to date" or a refusal after rendering leave `.git` exactly as
 it was; only a real update moves the objects in, just before merging. The preview also finds
 the ignored files the merge would destroy (`RenderStage.in_the_way`), and the merge itself runs
-whole, whatever signal comes (`signals_held`).
+whole, whatever signal comes (in a session of its own: see `scaffold.interrupts`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -305,31 +303,6 @@ class MergeOutcome:
         return not self.conflicts and self.uncommitted is None
 
 
-# The signals that stop scaffold: a terminal's Ctrl-C and hangup, and `kill`.
-_STOPS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[list[int]]:
-    """Hold scaffold's stopping signals for the block: they are recorded (the list yielded), not
-    acted on, so that what the block does to the project finishes whole; the caller says what
-    it did, then stops. A signal the process ignores stays ignored."""
-    received: list[int] = []
-    held = {}
-    for signum in _STOPS:
-        handler = signal.getsignal(signum)
-        if handler is not signal.SIG_IGN:
-            held[signum] = handler
-            signal.signal(signum, lambda number, frame: received.append(number))
-    try:
-        yield received
-    finally:
-        for signum, handler in held.items():
-            signal.signal(signum, handler)
-
-
 def fast_forward(repo: Repo, commit: str) -> None:
     """Move HEAD's branch to `commit`, a descendant with HEAD's own files (a recorded base)."""
     status, err = _git_on_its_own(repo, ["merge", "--ff-only", "--quiet", commit])
@@ -413,7 +386,7 @@ def _git_on_its_own(
 ) -> tuple[int, str]:
     """(status, stderr) of `git ARGS` in the project, run in a session of its own: a terminal's
     Ctrl-C or hangup, sent to scaffold's process group, does not stop it halfway through
-    writing the worktree (with `signals_held`, scaffold waits for it, then says what it did)."""
+    writing the worktree (with `interrupts.noted`, scaffold waits for it, then says what it did)."""
     result = subprocess.run(
         ["git", *args],
         cwd=repo.working_tree_dir,

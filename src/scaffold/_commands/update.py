@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, merging, ui, updating
+from scaffold import changelog, git, history, interrupts, merging, ui, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -106,7 +106,7 @@ class _State:
         return "Interrupted: nothing was changed."
 
     def stopped_by(self, signum: int) -> ScaffoldError:
-        """A signal held while git worked (`merging.signals_held`): stop now, saying how the
+        """A stop request noted while git worked (`interrupts.noted`): stop now, saying how the
         project was left."""
         ui.forget_closed_output()  # the message, and Python's exit, must not fail on a dead pipe
         return ScaffoldError(self.interrupted(), exit_code=128 + signum)
@@ -164,14 +164,14 @@ def _update(job: UpdateJob, state: _State) -> int:
                     typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
                 return UPDATED
             state.repo, state.head = repo, repo.head.commit.hexsha
-            with merging.signals_held() as stops:
+            with interrupts.noted() as stops:
                 stage.keep()
                 merging.fast_forward(repo, head)
             with ui.output_may_be_gone():
                 _print_recorded(base, rendered.parent)
                 typer.echo(f"Already up to date: {up_to_date}.")
-            if stops:
-                raise state.stopped_by(stops[0])
+            if stops.requested:
+                raise state.stopped_by(stops.first)
             return UPDATED
         if repo.head.is_detached:
             with ui.output_may_be_gone():
@@ -190,7 +190,7 @@ def _update(job: UpdateJob, state: _State) -> int:
         state.repo, state.head = repo, repo.head.commit.hexsha
         # From here the project changes: a signal waits until git is done, so that the update
         # is whole (committed, or in git's conflict state) and can be told truthfully.
-        with merging.signals_held() as stops:
+        with interrupts.noted() as stops:
             stage.keep()  # only now does anything reach the project's .git
             if head != "HEAD":
                 merging.fast_forward(repo, head)
@@ -202,8 +202,8 @@ def _update(job: UpdateJob, state: _State) -> int:
             _print_recorded(base, rendered.parent)
         _report(outcome, repo, root, versions, commit, undo=state.head[:12])
         _print_release_notes(render.source, versions)
-    if stops:
-        raise state.stopped_by(stops[0])
+    if stops.requested:
+        raise state.stopped_by(stops.first)
     return UPDATED if outcome.clean else CONFLICTS
 
 

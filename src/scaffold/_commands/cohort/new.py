@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffold import __version__, batch, cohort, students
+from scaffold import __version__, batch, cohort, interrupts, students
 from scaffold._commands.cohort import _patterns, _shared
 from scaffold.cohort import CREATED, FAILED, REFUSED, Cohort, Student
 from scaffold.errors import ScaffoldError, interrupted
@@ -58,8 +58,8 @@ def run(job: CohortNewJob) -> int:
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
     out.mkdir(parents=True, exist_ok=True)
-    stop = batch.Stop()  # from here on, Ctrl-C lets the students under way finish
-    with cohort.locked(out), stop.installed():
+    # From here on a stop lets the students under way finish.
+    with interrupts.noted() as stop, cohort.locked(out):
         return _make(job, data, source, roster, out, stop)
 
 
@@ -69,7 +69,7 @@ def _make(
     source: BuiltinTemplate,
     roster: Roster,
     out: Path,
-    stop: batch.Stop,
+    stop: interrupts.Stops,
 ) -> int:
     manifest = cohort.manifest_in(out)
     the_cohort = cohort.load(manifest) if manifest else Cohort(out / cohort.MANIFEST_FILE)
@@ -84,7 +84,7 @@ def _make(
     results: dict[str, str] = {}  # id -> what happened this run
     with (
         shared_view(source) as view,
-        ThreadPoolExecutor(PUSHERS, initializer=batch.hold_stops) as pushers,  # see remotes
+        ThreadPoolExecutor(PUSHERS, initializer=interrupts.block) as pushers,  # see remotes
         _shared.progress("Creating projects", len(plan.to_make) + len(plan.to_push)) as bar,
     ):
         pushes: dict[Future[str | None], Student] = {}
