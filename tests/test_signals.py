@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_AUTHOR, git
+from update_fixtures import TemplateSets
 
 from scaffold.placing import STAGING_PREFIX
 
@@ -64,8 +65,13 @@ DRIVER = textwrap.dedent(
             stop()
         return result
 
-    # The staging folder, or the merged view of the layers in TMPDIR, is removed.
-    removing = {"cleanup": ".scaffold-staging-", "view-cleanup": "scaffold-view-"}.get(moment)
+    # The staging folder, or a temporary folder in TMPDIR, is removed.
+    removing = {
+        "cleanup": ".scaffold-staging-",
+        "view-cleanup": "scaffold-view-",
+        "update-cleanup": "scaffold-update-",  # update's render, once merged
+        "stage-cleanup": "scaffold-stage-",  # update's object store, once merged
+    }.get(moment)
 
     def removed(path, *args, **kwargs):
         if removing and pathlib.Path(path).name.startswith(removing):
@@ -207,6 +213,23 @@ def test_a_stop_while_the_merged_view_is_removed_leaves_none(
     assert result.returncode == 128 + signal_number, result.stderr
     assert_one_message(result, "Interrupted: nothing was written.")
     assert list(tmp.iterdir()) == [] and list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("moment", ["update-cleanup", "stage-cleanup"])
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_updates_temporary_folders_are_removed_leaves_none(
+    project: Path, sets: TemplateSets, tmp_path: Path, signal_number: int, moment: str
+) -> None:
+    """Once merged, update removes its render and its object store from TMPDIR: whole, then
+    the stop is heeded, saying what the update did."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    result = drive(moment, signal_number, "update", "--templates-dir", sets.v2, cwd=project,
+                   tmp=tmp)  # fmt: skip
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: the update is merged and committed")
+    assert list(tmp.iterdir()) == []
+    assert git(project, "status", "--porcelain") == ""
 
 
 @pytest.mark.parametrize("signal_number", SIGNALS)

@@ -13,12 +13,12 @@ import os
 import shutil
 import stat
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scaffold import scratch
 from scaffold.errors import ScaffoldError
 from scaffold.git import GitFailed, Identity, write_render_tree
 
@@ -110,7 +110,7 @@ class RenderStage:
 
         self.repo = repo
         self.project_objects = Path(repo.common_dir) / "objects"
-        self._root = Path(tempfile.mkdtemp(prefix="scaffold-stage-"))
+        self._root = scratch.make("scaffold-stage-")
         self.git_dir = self._root / "stage.git"
         self.objects = self.git_dir / "objects"
         try:
@@ -121,14 +121,14 @@ class RenderStage:
             (self.objects / "info").mkdir(exist_ok=True)
             (self.objects / "info" / "alternates").write_text(f"{self.project_objects}\n")
         except BaseException:
-            shutil.rmtree(self._root, ignore_errors=True)
+            scratch.remove(self._root)
             raise
 
     def __enter__(self) -> RenderStage:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self._root, ignore_errors=True)
+        scratch.remove(self._root)
 
     def write_tree(self, render_dir: Path) -> str:
         """The tree of exactly the files of `render_dir` (see `git.write_render_tree`)."""

@@ -9,13 +9,12 @@ project's files unchanged. Later updates merge newer renders from it, as for any
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import git, history, merging
+from scaffold import git, history, merging, scratch
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -30,10 +29,10 @@ def run(repo: Repo, root: Path, render: RenderJob, answers: Answers, dry_run: bo
     _refuse_if_it_has_a_base(repo, root)
     _refuse_other_version(render, answers)
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-adopt-") as scratch,
+        scratch.folder("scaffold-adopt-") as temporary,
         merging.RenderStage(repo) as stage,
     ):
-        render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
+        render_dir = temporary / root.name  # the project's name: Copier's _folder_name
         rendered = render.render(render_dir)
         tree = stage.write_tree(render_dir)
         _print_differences(stage.changes(tree, "HEAD"), rendered)

@@ -13,14 +13,13 @@ says how the project was left: a signal while git merges waits for git to finish
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, interrupts, merging, ui, updating
+from scaffold import changelog, git, history, interrupts, merging, scratch, ui, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -139,13 +138,13 @@ def _update(job: UpdateJob, state: _State) -> int:
         for note in base.notes:
             typer.echo(note)
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
+        scratch.folder("scaffold-update-") as temporary,
         merging.RenderStage(repo) as stage,
     ):
         if base.needs_render_proof:
             proof = _render_at_its_version(repo, base, job)
-            updating.prove_by_render(stage, base, proof, Path(scratch) / "proof" / root.name)
-        render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
+            updating.prove_by_render(stage, base, proof, temporary / "proof" / root.name)
+        render_dir = temporary / root.name  # the project's name: Copier's _folder_name
         rendered = updating.render_on_base(
             repo, stage, render, base, answers, render_dir, downgrade=job.downgrade
         )
