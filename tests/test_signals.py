@@ -87,6 +87,21 @@ DRIVER = textwrap.dedent(
             return rmtree(path, *args, **kwargs)
 
         copier._template.rmtree = clone_removed
+    if moment.startswith("update-git-"):  # git, stopped too, fails as update goes on
+        import scaffold.merging
+
+        failing = {"update-git-broken-pipe": BrokenPipeError(32, "Broken pipe")}.get(moment)
+
+        def preview_merge(self, *args, preview=scaffold.merging.RenderStage.preview_merge):
+            try:
+                stop()
+            except KeyboardInterrupt:
+                import git
+
+                raise failing or git.GitCommandError(["git", "merge-tree"], -number) from None
+            return preview(self, *args)
+
+        scaffold.merging.RenderStage.preview_merge = preview_merge
     if moment == "exit":  # the interpreter shuts down once the work is done
         atexit.register(stop)
     if moment == "copier-import":
@@ -229,6 +244,21 @@ def test_a_stop_while_updates_temporary_folders_are_removed_leaves_none(
     assert result.returncode == 128 + signal_number, result.stderr
     assert_one_message(result, "Interrupted: the update is merged and committed")
     assert list(tmp.iterdir()) == []
+    assert git(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("moment", ["update-git-failed", "update-git-broken-pipe"])
+def test_a_stop_that_comes_back_as_gits_failure_says_what_update_left(
+    project: Path, sets: TemplateSets, tmp_path: Path, moment: str
+) -> None:
+    """Ctrl-C stops git too (the whole process group gets it): the git command update was
+    running fails, or gitpython's pipe to its git breaks. It is the stop, and nothing was
+    changed: update says so, as for any stop before the merge."""
+    head = git(project, "rev-parse", "HEAD").strip()
+    result = drive(moment, signal.SIGINT, "update", "--templates-dir", sets.v2, cwd=project)
+    assert result.returncode == 128 + signal.SIGINT, result.stderr
+    assert_one_message(result, "Interrupted: nothing was changed.")
+    assert git(project, "rev-parse", "HEAD").strip() == head
     assert git(project, "status", "--porcelain") == ""
 
 

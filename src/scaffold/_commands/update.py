@@ -63,16 +63,25 @@ def run(job: UpdateJob) -> int:
     state = _State()
     try:
         return _update(job, state)
-    except ScaffoldError as error:
-        if error.exit_code == 1:  # 1 means "conflicts to resolve" here: every refusal is 2
-            error.exit_code = 2
+    except (KeyboardInterrupt, Exception) as error:
+        # A stop request may come back as another error: git, stopped by the same Ctrl-C (sent
+        # to the whole process group), fails, or gitpython's pipe to it breaks.
+        if isinstance(error, KeyboardInterrupt) or _stopped_by_a_request(error):
+            ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
+            raise interrupted(state.interrupted()) from None
+        if isinstance(error, ScaffoldError) and error.exit_code == 1:
+            error.exit_code = 2  # 1 means "conflicts to resolve" here: every refusal is 2
+        if isinstance(error, GitCommandError):  # before the merge: nothing was changed
+            detail = str(error.stderr or error).strip()
+            raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
         raise
-    except GitCommandError as error:  # before the merge: nothing was changed
-        detail = str(error.stderr or error).strip()
-        raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
-    except KeyboardInterrupt:
-        ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
-        raise interrupted(state.interrupted()) from None
+
+
+def _stopped_by_a_request(error: Exception) -> bool:
+    """The error is a stop request's doing (not the message of one, `_State.stopped_by`)."""
+    if not interrupts.received():
+        return False
+    return not (isinstance(error, ScaffoldError) and error.exit_code > 128)
 
 
 @dataclass
