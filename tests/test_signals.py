@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cohort_fixtures import class_of, cohort
 from conftest import TEST_AUTHOR, git
 from update_fixtures import TemplateSets
 
@@ -78,7 +79,15 @@ DRIVER = textwrap.dedent(
             stop()
         return rmtree(path, *args, **kwargs)
 
-    pathlib.Path.rename, shutil.rmtree = renamed, removed
+    mkdir = pathlib.Path.mkdir
+
+    def made(self, *args, **kwargs):  # cohort new's --out folder is made
+        result = mkdir(self, *args, **kwargs)
+        if moment == "out-made" and self.name == "course":
+            stop()
+        return result
+
+    pathlib.Path.rename, shutil.rmtree, pathlib.Path.mkdir = renamed, removed, made
     if moment == "clone-cleanup":  # Copier removes its clone of a git template
         import copier._template
 
@@ -260,6 +269,20 @@ def test_a_stop_that_comes_back_as_gits_failure_says_what_update_left(
     assert_one_message(result, "Interrupted: nothing was changed.")
     assert git(project, "rev-parse", "HEAD").strip() == head
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_stop_as_cohort_new_makes_its_folder_says_what_is_there(tmp_path: Path) -> None:
+    """The --out folder exists from then on: the stop is noted like any during the batch, and
+    the message names the manifest that records that no project was made yet."""
+    roster = class_of(tmp_path / "roster.csv", 3)
+    out = tmp_path / "course"
+    result = drive("out-made", signal.SIGTERM, "cohort", "new", roster, "-t", "nlp", "--out",
+                   out, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert_one_message(result, f"Interrupted: 0 of 3 projects are made and recorded in {out}")
+    assert (out / "cohort.yml").is_file()
+    again = cohort("new", roster, "-t", "nlp", "--out", out)
+    assert again.returncode == 0, again.stdout + again.stderr
 
 
 @pytest.mark.parametrize("signal_number", SIGNALS)

@@ -57,10 +57,11 @@ def run(job: CohortNewJob) -> int:
     _patterns.refuse_rows(patterns, roster)
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
-    out.mkdir(parents=True, exist_ok=True)
-    # From here on a stop lets the students under way finish.
-    with interrupts.noted() as stop, cohort.locked(out):
-        return _make(job, data, source, roster, out, stop)
+    # From here on a stop lets the students under way finish, and is told with what is there.
+    with interrupts.noted() as stop:
+        out.mkdir(parents=True, exist_ok=True)
+        with cohort.locked(out):
+            return _make(job, data, source, roster, out, stop)
 
 
 def _make(
