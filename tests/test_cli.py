@@ -68,3 +68,24 @@ def test_list_with_a_missing_templates_dir_is_a_clean_error(tmp_path: Path) -> N
     result = run_scaffold("list", "--templates-dir", tmp_path / "nope")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "not a template set" in result.stderr
+
+
+def _help(*command: str) -> str:
+    result = run_scaffold(*command, "--help", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    return " ".join(result.stdout.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("command", [["update"], ["cohort", "new"], ["cohort", "update"]])
+def test_help_gives_an_interruptions_exit_status_as_it_is(command: list[str]) -> None:
+    """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for a closed terminal."""
+    said = _help(*command)
+    assert "128 + the signal" in said and "130 interrupted" not in said, said
+
+
+def test_cohort_new_help_says_which_placeholders_remote_takes() -> None:
+    """{email} is refused in --remote (an address is no safe part of a URL)."""
+    said = _help("cohort", "new")
+    remote = said[said.index("--remote") :]
+    remote = remote[: remote.index("--push")]
+    assert "{id}" in remote and "not {email}" in remote and "same placeholders" not in remote

@@ -6,7 +6,8 @@ The manifest DIR/cohort.yml is saved after every student, so Ctrl-C leaves it va
 the same command again skips the students made, retries the failed ones and adds new rows.
 
 Exit codes: 0 every row made (and pushed, with --push); 1 some row was not; 2 refused whole
-(an unreadable roster, a DIR that is not this cohort's), nothing made; 130 interrupted.
+(an unreadable roster, a DIR that is not this cohort's), nothing made; 128 + the signal
+interrupted (130 for Ctrl-C).
 """
 
 from __future__ import annotations

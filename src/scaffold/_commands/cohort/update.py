@@ -10,7 +10,7 @@ is made and the report lists the files. A failing student never stops the others
 
 The report goes to the terminal (a table), and to DIR/cohort-update.md and .csv.
 Exit codes: 0 every student updated or up to date (and pushed, with --push); 1 some were not;
-2 refused (an unreadable manifest); 130 interrupted.
+2 refused (an unreadable manifest); 128 + the signal interrupted (130 for Ctrl-C).
 """
 
 from __future__ import annotations
