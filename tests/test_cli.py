@@ -89,3 +89,17 @@ def test_cohort_new_help_says_which_placeholders_remote_takes() -> None:
     remote = said[said.index("--remote") :]
     remote = remote[: remote.index("--push")]
     assert "{id}" in remote and "not {email}" in remote and "same placeholders" not in remote
+
+
+def test_list_shows_paths_and_a_forks_text_as_written(tmp_path: Path) -> None:
+    """A folder or a description with brackets is text, not rich's markup: "[/x]" must not
+    break the table, nor "[bold]" vanish."""
+    templates = tmp_path / "fork[" / "x][bold]"  # the path holds "[/x]" and "[bold]"
+    shutil.copytree(REPO_ROOT / "templates", templates)
+    catalog = yaml.safe_load((templates / "catalog.yml").read_text(encoding="utf-8"))
+    catalog["specializations"]["nlp"]["description"] = "Text [/i] classes [bold]here[/bold]"
+    (templates / "catalog.yml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    result = run_scaffold("list", "--templates-dir", templates, env={"COLUMNS": "400"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert str(templates) in result.stdout
+    assert "Text [/i] classes [bold]here[/bold]" in result.stdout
