@@ -103,3 +103,15 @@ def test_list_shows_paths_and_a_forks_text_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert str(templates) in result.stdout
     assert "Text [/i] classes [bold]here[/bold]" in result.stdout
+
+
+def test_the_readme_names_the_versions_there_are() -> None:
+    """Version numbers the README shows (a render commit's message...) are the template set's
+    and ml-scaffold's own, not those of an earlier release."""
+    import re
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    templates = re.findall(r"template (?:set )?(\d+\.\d+\.\d+)", readme)
+    tools = re.findall(r"ml-scaffold (\d+\.\d+\.\d+)", readme)
+    assert set(templates) <= {SET_VERSION}, templates
+    assert set(tools) <= {__version__}, tools
