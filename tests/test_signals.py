@@ -97,11 +97,11 @@ DRIVER = textwrap.dedent(
 
         copier._template.rmtree = clone_removed
     if moment.startswith("update-git-"):  # git, stopped too, fails as update goes on
-        import scaffold.merging
+        import scaffold.render_stage
 
         failing = {"update-git-broken-pipe": BrokenPipeError(32, "Broken pipe")}.get(moment)
 
-        def preview_merge(self, *args, preview=scaffold.merging.RenderStage.preview_merge):
+        def preview_merge(self, *args, preview=scaffold.render_stage.RenderStage.preview_merge):
             try:
                 stop()
             except KeyboardInterrupt:
@@ -110,7 +110,7 @@ DRIVER = textwrap.dedent(
                 raise failing or git.GitCommandError(["git", "merge-tree"], -number) from None
             return preview(self, *args)
 
-        scaffold.merging.RenderStage.preview_merge = preview_merge
+        scaffold.render_stage.RenderStage.preview_merge = preview_merge
     if moment == "exit":  # the interpreter shuts down once the work is done
         atexit.register(stop)
     if moment == "copier-import":

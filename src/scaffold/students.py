@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold import creating, git, history, merging, remotes, scratch, updating
+from scaffold import creating, git, history, remotes, render_stage, scratch, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -227,7 +227,7 @@ def _update(task: UpdateTask) -> UpdateOutcome:
     render = dataclasses.replace(task.render, previous=answers.values)
     with (
         scratch.folder("scaffold-cohort-") as temporary,
-        merging.RenderStage(repo) as stage,
+        render_stage.RenderStage(repo) as stage,
     ):
         render_dir = temporary / task.project.name  # Copier's _folder_name, as at creation
         rendered = updating.render_on_base(repo, stage, render, base, answers, render_dir, main)

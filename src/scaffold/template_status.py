@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold import git, history, merging, scratch
+from scaffold import git, history, render_stage, scratch
 from scaffold.answers import Answers
 from scaffold.project import read_checked_answers
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -95,7 +95,7 @@ def _changed_since_render(
     )
     with (
         scratch.folder("scaffold-check-") as temporary,
-        merging.RenderStage(repo) as stage,
+        render_stage.RenderStage(repo) as stage,
     ):
         render_dir = temporary / root.name
         render.render(render_dir)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import git, history, merging, scratch
+from scaffold import diffing, git, history, merging, render_stage, scratch
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -30,7 +30,7 @@ def run(repo: Repo, root: Path, render: RenderJob, answers: Answers, dry_run: bo
     _refuse_other_version(render, answers)
     with (
         scratch.folder("scaffold-adopt-") as temporary,
-        merging.RenderStage(repo) as stage,
+        render_stage.RenderStage(repo) as stage,
     ):
         render_dir = temporary / root.name  # the project's name: Copier's _folder_name
         rendered = render.render(render_dir)
@@ -93,7 +93,7 @@ def _refuse_other_version(render: RenderJob, answers: Answers) -> None:
         )
 
 
-def _print_differences(changes: list[merging.Change], rendered: Answers) -> None:
+def _print_differences(changes: list[diffing.Change], rendered: Answers) -> None:
     """How the project differs from the render: what updates will keep as the user's."""
     if not changes:
         typer.echo(f"The project's files are exactly the {rendered.template_label} render.")

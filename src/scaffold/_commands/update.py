@@ -19,7 +19,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, interrupts, merging, scratch, ui, updating
+from scaffold import (
+    changelog,
+    diffing,
+    git,
+    history,
+    ignored,
+    interrupts,
+    merging,
+    render_stage,
+    scratch,
+    ui,
+    updating,
+)
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -148,7 +160,7 @@ def _update(job: UpdateJob, state: _State) -> int:
             typer.echo(note)
     with (
         scratch.folder("scaffold-update-") as temporary,
-        merging.RenderStage(repo) as stage,
+        render_stage.RenderStage(repo) as stage,
     ):
         if base.needs_render_proof:
             proof = _render_at_its_version(repo, base, job)
@@ -185,7 +197,7 @@ def _update(job: UpdateJob, state: _State) -> int:
             with ui.output_may_be_gone():
                 typer.echo(_DETACHED)
         preview = stage.preview_merge(commit, head)
-        in_the_way = stage.in_the_way(head, preview.tree, root)
+        in_the_way = ignored.in_the_way(stage, head, preview.tree, root)
         if job.dry_run:
             with ui.output_may_be_gone():
                 _print_preview(preview, versions, in_the_way, base)
@@ -307,7 +319,7 @@ def _render_at_its_version(repo: Repo, base: history.Base, job: UpdateJob) -> Re
     )
 
 
-def _in_the_way_error(in_the_way: list[merging.InTheWay]) -> ScaffoldError:
+def _in_the_way_error(in_the_way: list[ignored.InTheWay]) -> ScaffoldError:
     lines = "\n".join(f"  {blocker.path}: {blocker.description}" for blocker in in_the_way)
     return ScaffoldError(
         f"The update would lose files of yours that git does not track (ignored), so nothing "
@@ -321,7 +333,7 @@ _VERBS = {"A": "add", "M": "change", "T": "change", "D": "remove", "R": "move"}
 _PAST = {"A": "added", "M": "changed", "T": "changed", "D": "removed", "R": "moved"}
 
 
-def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
+def _change_line(change: diffing.Change, verbs: dict[str, str]) -> str:
     verb = verbs.get(change.status, change.status)
     if change.old_path is not None:
         return f"  {verb:<9} {change.old_path} → {change.path}"
@@ -329,9 +341,9 @@ def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
 
 
 def _print_preview(
-    preview: merging.MergePreview,
+    preview: diffing.MergePreview,
     versions: updating.Versions,
-    in_the_way: list[merging.InTheWay],
+    in_the_way: list[ignored.InTheWay],
     base: history.Base,
 ) -> None:
     typer.echo(f"Dry run: {versions.title} would")
@@ -370,7 +382,7 @@ def _report(
 ) -> None:
     if outcome.clean:
         typer.echo(f"{versions.title}: merged into {project}, your changes kept.")
-        for change in merging.changes(repo, "HEAD~1", "HEAD"):
+        for change in diffing.changes(repo, "HEAD~1", "HEAD"):
             typer.echo(_change_line(change, _PAST))
         typer.echo(f"Review it with `git show --stat HEAD`; undo it: `git reset --hard {undo}`.")
         return
@@ -384,14 +396,14 @@ def _report(
 
 
 def _print_conflicts(
-    conflicts: list[merging.Conflict], project: Path, versions: updating.Versions, commit: str
+    conflicts: list[diffing.Conflict], project: Path, versions: updating.Versions, commit: str
 ) -> None:
     count = len(conflicts)
     files = "1 file conflicts" if count == 1 else f"{count} files conflict"
     typer.echo(f"{versions.title}: merged into {project}, but {files} with your changes:")
     for conflict in conflicts:
         typer.echo(f"  {conflict.path}: {conflict.description}")
-        typer.echo(f"      to settle: {merging.how_to_settle(conflict)}")
+        typer.echo(f"      to settle: {diffing.how_to_settle(conflict)}")
     if any(conflict.has_markers for conflict in conflicts):
         typer.echo(
             "Conflict markers: <<<<<<< HEAD starts your lines, >>>>>>> "
