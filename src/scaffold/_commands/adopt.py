@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import diffing, git, history, merging, render_stage, scratch
+from scaffold import diffing, git, history, interrupts, merging, render_stage, scratch, ui
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -52,12 +52,21 @@ def run(repo: Repo, root: Path, render: RenderJob, answers: Answers, dry_run: bo
             merger,
         )
         stage.keep()
-    merging.fast_forward(repo, adoption)
-    typer.echo(
-        f"Adopted: {root} now records the {rendered.template_label} render as its base "
-        f"({render_commit[:12]}). `scaffold update` merges newer templates from it."
-    )
-    typer.echo("Undo with `git reset --hard HEAD~1`.")
+    head = repo.head.commit.hexsha
+    with interrupts.noted() as stops:  # git records it whole; then the stop is told
+        merging.fast_forward(repo, adoption)
+    with ui.output_may_be_gone():
+        typer.echo(
+            f"Adopted: {root} now records the {rendered.template_label} render as its base "
+            f"({render_commit[:12]}). `scaffold update` merges newer templates from it."
+        )
+        typer.echo(f"Undo with `git reset --hard {head[:12]}`.")
+    if stops.requested:
+        ui.forget_closed_output()
+        raise ScaffoldError(
+            f"Interrupted: the adopted base is recorded; `git reset --hard {head[:12]}` undoes it.",
+            exit_code=128 + stops.first,
+        )
     return 0
 
 
