@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from cohort_fixtures import class_of, cohort
-from conftest import TEST_AUTHOR, git
+from conftest import TEST_AUTHOR, as_a_shell_starts_it, git
 from update_fixtures import TemplateSets
 
 from scaffold.placing import STAGING_PREFIX
@@ -142,7 +142,7 @@ def drive(moment: str, signal_number: int, *args: str | Path, cwd: Path, tmp: Pa
         text=True,
         timeout=120,
         # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )
 
 
@@ -356,7 +356,7 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
     work.mkdir()
 
     def like_nohup() -> None:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        as_a_shell_starts_it()
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
     process = subprocess.Popen(
@@ -403,7 +403,7 @@ def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["held []", f"after [2] {int(signal.SIGTERM)}"]
@@ -414,7 +414,7 @@ def _interrupts_script(body: str) -> subprocess.CompletedProcess[str]:
     code += "    for _ in range(1000):  # time for a handler to run\n        pass\n\n"
     return subprocess.run(
         [sys.executable, "-c", code + textwrap.dedent(body)], capture_output=True, text=True,
-        timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        timeout=60, preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
 
 

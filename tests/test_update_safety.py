@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 from cohort_fixtures import cohort, read_csv, write_roster
-from conftest import SET_VERSION, TEST_AUTHOR, assert_clean_failure, git, run_scaffold
+from conftest import (
+    SET_VERSION,
+    TEST_AUTHOR,
+    as_a_shell_starts_it,
+    assert_clean_failure,
+    git,
+    run_scaffold,
+)
 from update_fixtures import (
     CI_WORKFLOW,
     PROJECT_NAME,
@@ -445,10 +452,6 @@ def _slow_merge(project: Path, marker: Path, path: str = "notes/upgrading.md") -
     git(project, "config", "filter.slow.smudge", f"touch '{marker}'; sleep 3; cat")
 
 
-def _restore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # pytest-xdist workers ignore it
-
-
 def _update_interrupted(
     project: Path, template_set: Path, marker: Path, signum: int, to_group: bool, **streams
 ) -> subprocess.Popen:
@@ -459,7 +462,7 @@ def _update_interrupted(
         cwd=project,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
-        preexec_fn=_restore_sigint,
+        preexec_fn=as_a_shell_starts_it,
         text=True,
         **streams,
     )
@@ -595,7 +598,7 @@ def test_a_signal_while_adopt_records_the_base_lets_it_finish_and_says_so(
     process = subprocess.Popen(
         [sys.executable, "-m", "scaffold", "update", "--adopt", "--templates-dir", str(sets.v1)],
         cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True, preexec_fn=_restore_sigint,
+        text=True, start_new_session=True, preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
     deadline = time.monotonic() + 120
     while not marker.exists():
