@@ -2,11 +2,12 @@
 loop of `scaffold new` / `scaffold update` over the same roster.
 
 `cohort new` (no push) makes the same 100 projects the loop makes, one `scaffold new` per
-student with the roster's answers. `cohort update` takes all 100 from template 1.0.0 to 2.0.0
-(bench_update's v2: a CI fix, a changed Dockerfile, a new file, a deleted one; a third of the
-students have a commit of their own) as a branch each; the loop runs `scaffold update` in each
-project. Both work on local projects (no remotes), each run on a fresh copy. Whole commands,
-process start-up included, median of N runs, the cohort command and the loop alternating.
+student with the roster's answers. `cohort update` takes all 100 from the set's version to the
+next major one (bench_update's v2: a CI fix, a changed Dockerfile, a new file, a deleted one; a
+third of the students have a commit of their own) as a branch each; the loop runs `scaffold
+update` in each project. Both work on local projects (no remotes), each run on a fresh copy.
+Whole commands, process start-up included, median of N runs, the cohort command and the loop
+alternating.
 
 usage: python bench/bench_cohort.py [--runs 3] [--students 100]
 """
@@ -82,12 +83,16 @@ def students_work(cohort_dir: Path) -> None:
         run(["git", "commit", "-qam", "My results"], project)
 
 
-def cohort_update(cohort_dir: Path, template_set: Path) -> float:
+def cohort_update(cohort_dir: Path, template_set: Path, version: str) -> float:
     start = time.perf_counter()
     command = [SCAFFOLD, "cohort", "update", str(cohort_dir), "--templates-dir", str(template_set)]
     result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     assert result.returncode == 0, result.stdout + result.stderr
+    for project in (p for p in cohort_dir.iterdir() if (p / ".git").is_dir()):
+        branch = subprocess.run(["git", "rev-parse", "--verify", f"scaffold/update-{version}"],
+                                cwd=project, capture_output=True)  # fmt: skip
+        assert branch.returncode == 0, f"{project} was not offered {version}"
     return elapsed
 
 
@@ -119,7 +124,7 @@ def main() -> None:
     try:
         v1, v2 = work / "set-v1", work / "set-v2"
         shutil.copytree(REPO / "templates", v1)
-        make_v2(v1, v2)
+        before, after = make_v2(v1, v2)
         roster_path = work / "roster.csv"
         students = roster(roster_path, args.students)
         run([SCAFFOLD, "--help"], work)  # byte-compiled modules and file caches for all alike
@@ -132,7 +137,7 @@ def main() -> None:
             ours, theirs = work / f"up-cohort{number}", work / f"up-loop{number}"
             shutil.copytree(pristine, ours, symlinks=True)
             shutil.copytree(pristine, theirs, symlinks=True)
-            times["cohort up"].append(cohort_update(ours, v2))
+            times["cohort up"].append(cohort_update(ours, v2, after))
             times["loop up"].append(loop_update(theirs, v2))
         updated = sum(1 for p in (work / "up-cohort0").iterdir() if (p / ".git").is_dir())
     finally:
@@ -153,7 +158,7 @@ def main() -> None:
         f"| {medians['loop new'] / medians['cohort new']:.1f}x faster | ≤ 30 s, ≥ 3x |"
     )
     print(
-        f"| `scaffold cohort update` of {updated} students, 1.0.0 → 2.0.0 (a branch each) "
+        f"| `scaffold cohort update` of {updated} students, {before} → {after} (a branch each) "
         f"| {medians['cohort up']:.1f} s | a loop of `scaffold update`: {medians['loop up']:.1f} s "
         f"| {medians['loop up'] / medians['cohort up']:.1f}x faster | |"
     )

@@ -20,8 +20,14 @@ checks what the documentation promises:
 It prints a table per command (exit statuses seen, messages, problems) and every problem with
 its trial's seed, signal, target and delay, to re-run it.
 
+With --startup it measures instead the window before scaffold's first line runs: each signal at
+fixed moments (every 2 ms up to --window) of `scaffold --version` and `python -m scaffold
+--version`, --trials runs each, and how each run ended (killed outright, a traceback, or
+scaffold's own message).
+
 usage: python bench/bench_interrupts.py [--trials 30] [--seed 18] [--commands new,update,...]
        [--students 4] [--jobs 2] [--timeout 120] [--keep DIR]
+       python bench/bench_interrupts.py --startup [--trials 10] [--window 40]
 """
 
 from __future__ import annotations
@@ -74,12 +80,18 @@ class Run:
 
 
 def launch(
-    argv: list[str], cwd: Path, env: dict[str, str], timeout: float, stop: tuple[int, str, float]
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float,
+    stop: tuple[int, str, float],
+    program: tuple[str, ...] = (SCAFFOLD,),
 ) -> Run:
-    """Run `scaffold ARGV`; with `stop` = (signal, target, delay), send the signal then."""
+    """Run `scaffold ARGV`; with `stop` = (signal, target, delay), send the signal then (the
+    delay counts from the moment the program is executed: Popen returns once it is)."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [SCAFFOLD, *argv],
+        [*program, *argv],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -342,7 +354,7 @@ def scenarios(fixtures: Fixtures) -> dict[str, Scenario]:
         said = " ".join(run.errors)
         expected = {
             "unchanged": ("nothing was changed",),
-            "updated": ("was committed",),
+            "updated": ("merged and committed",),
             "merge in progress": ("merge --abort",),
         }[state]
         if run.status == 0 and state != "updated":
@@ -373,6 +385,7 @@ def scenarios(fixtures: Fixtures) -> dict[str, Scenario]:
                 problems.append("an unreadable cohort.yml")
         if run.status == 0 and made != fixtures.students:
             problems.append(f"exit 0 but {made} of {fixtures.students} projects are made")
+        problems += _counted_as_said(run, r"(\d+) of \d+ projects are made", made, out.exists())
         return f"{made} of {fixtures.students} made", problems
 
     def cohort_update_setup(trial: Path) -> tuple[list[str], Path, dict]:
@@ -401,6 +414,9 @@ def scenarios(fixtures: Fixtures) -> dict[str, Scenario]:
         total = len(context["before"])
         if run.status == 0 and offered != total:
             problems.append(f"exit 0 but {offered} of {total} have the update branch")
+        # Every student of the fixture is offered the update: worked on means offered.
+        pattern = r"(\d+) of \d+ students were worked on"
+        problems += _counted_as_said(run, pattern, offered, offered > 0)
         return f"{offered} of {total} offered", problems
 
     return {
@@ -411,6 +427,18 @@ def scenarios(fixtures: Fixtures) -> dict[str, Scenario]:
             "cohort-update", {1}, cohort_update_setup, cohort_update_judge, True
         ),
     }
+
+
+def _counted_as_said(run: Run, pattern: str, done: int, changed: bool) -> list[str]:
+    """An interrupted cohort's message against the disk: its count of students done is the
+    count found, and "nothing was changed" only where nothing was."""
+    said = " ".join(run.errors)
+    count = re.search(pattern, said)
+    if count and int(count.group(1)) != done:
+        return [f"the message counts {count.group(1)} where {done} are done"]
+    if "nothing was changed" in said and changed:
+        return ["the message says nothing was changed"]
+    return []
 
 
 # --- A trial's verdict ------------------------------------------------------------------------
@@ -468,6 +496,52 @@ def said(run: Run, trial: Path) -> str:
     return re.sub(r"\b[0-9a-f]{12}\b", "<commit>", text)[:110]
 
 
+# --- The interpreter's start-up --------------------------------------------------------------
+
+LAUNCHERS = {
+    "scaffold": (SCAFFOLD,),  # the console script pip writes
+    "python -m scaffold": (sys.executable, "-m", "scaffold"),
+}
+
+
+def startup_window(args: argparse.Namespace, env: dict[str, str], signals: list[str]) -> None:
+    """Each signal, to the process, at fixed moments of its first milliseconds (`scaffold
+    --version`): until scaffold's first line installs its handlers, a signal does what it does
+    to any program (SIGTERM and SIGHUP kill it; SIGINT too, or once Python's own handler is in,
+    a KeyboardInterrupt in whatever is being imported). Prints, per moment, how the runs ended."""
+    work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    ends: dict[tuple[str, int], collections.Counter] = collections.defaultdict(collections.Counter)
+    moments = range(0, args.window + 1, 2)
+    try:
+        for _ in range(args.trials):  # every moment once per round: a busy spell hits all
+            for name, program in LAUNCHERS.items():
+                for milliseconds in moments:
+                    for signal_name in signals:
+                        signum = SIGNALS[signal_name]
+                        stop = (signum, "pid", milliseconds / 1000)
+                        run = launch(["--version"], work, env, args.timeout, stop, program)
+                        ends[(name, milliseconds)][_startup_end(run, signum)] += 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"Start-up window: {', '.join(signals)} to the process, {args.trials} runs per signal "
+          f"and moment; Python {sys.version.split()[0]}\n")  # fmt: skip
+    print("| ms after exec | " + " | ".join(LAUNCHERS) + " |")
+    print("| --- |" + " --- |" * len(LAUNCHERS))
+    for milliseconds in moments:
+        cells = [_counts(ends[(name, milliseconds)]) for name in LAUNCHERS]
+        print(f"| {milliseconds} | " + " | ".join(cells) + " |")
+
+
+def _startup_end(run: Run, signum: int) -> str:
+    if run.status is not None and run.status < 0:
+        return "killed"
+    if "Traceback" in run.stderr:
+        return "traceback"
+    if run.status == 128 + signum and len(run.errors) == 1:
+        return "its message"
+    return "done" if run.status == 0 else f"exit {run.status}"
+
+
 # --- Running them all -----------------------------------------------------------------------
 
 
@@ -482,6 +556,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="a cohort's worker processes")
     parser.add_argument("--timeout", type=float, default=120, help="seconds before a hang")
     parser.add_argument("--keep", type=Path, help="copy the folders of failed trials here")
+    parser.add_argument(
+        "--startup", action="store_true", help="measure the start-up window instead (see --window)"
+    )
+    parser.add_argument("--window", type=int, default=40, help="--startup: over these ms")
     args = parser.parse_args()
     commands = args.commands.split(",")
     signals = args.signals.split(",")
@@ -494,6 +572,10 @@ def main() -> None:
     )
     env = {**os.environ, "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user runs it: byte-compiled modules
+    if args.startup:
+        startup_window(args, env, signals)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     rng = random.Random(args.seed)
     trials: list[Trial] = []
     try:

@@ -13,6 +13,7 @@ usage: python bench/bench_update.py [--runs 5]
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,12 +41,17 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def make_v2(v1: Path, v2: Path) -> None:
-    """The template set at v2: what a bootcamp's fix release would change."""
+def make_v2(v1: Path, v2: Path) -> tuple[str, str]:
+    """The template set at its next major version, whatever v1's is: what a bootcamp's fix
+    release would change. Returns (v1's version, v2's)."""
     shutil.copytree(v1, v2)
     catalog = v2 / "catalog.yml"
     text = catalog.read_text(encoding="utf-8")
-    catalog.write_text(text.replace("\nversion: 1.0.0\n", "\nversion: 2.0.0\n"), encoding="utf-8")
+    before = str(yaml.safe_load(text)["version"])
+    after = f"{int(before.split('.')[0]) + 1}.0.0"
+    text, count = re.subn(r"^version: .*$", f"version: {after}", text, count=1, flags=re.M)
+    assert count == 1, "catalog.yml has no top-level version line"
+    catalog.write_text(text, encoding="utf-8")
     layer = v2 / "mlops" / "template"
     [workflow] = [p for p in layer.rglob("ci.yml.jinja") if "github" in str(p)]
     workflow.write_text(workflow.read_text(encoding="utf-8").replace("actions/checkout@v4", CI_FIX))
@@ -53,18 +59,22 @@ def make_v2(v1: Path, v2: Path) -> None:
     dockerfile.write_text("# Rebuilt for template v2.\n" + dockerfile.read_text(encoding="utf-8"))
     (layer / "CONTRIBUTING.md.jinja").write_text("# Contributing to {{ project_name }}\n")
     (layer / ".pre-commit-config.yaml.jinja").unlink()
+    return before, after
 
 
 def merged_template(template_set: Path, dest: Path) -> Path:
     """The NLP layers as one plain Copier template that records Copier's answers file."""
     catalog = yaml.safe_load((template_set / "catalog.yml").read_text(encoding="utf-8"))
-    config: dict = {}
-    for name in [*catalog["base_layers"], "nlp"]:
+    spec = catalog["specializations"]["nlp"]
+    # The catalog's data first: the layers' questions' defaults use it (scaffold passes it as
+    # answers, known before any question).
+    data = spec["data"]
+    config = {key: {"type": "yaml", "when": False, "default": value} for key, value in data.items()}
+    for name in spec.get("layers") or [*catalog["base_layers"], "nlp"]:
         layer = template_set / name
-        config.update(yaml.safe_load((layer / "copier.yml").read_text(encoding="utf-8")))
+        questions = yaml.safe_load((layer / "copier.yml").read_text(encoding="utf-8"))
+        config.update({key: value for key, value in questions.items() if key not in data})
         shutil.copytree(layer / "template", dest / "template", dirs_exist_ok=True)
-    for key, value in catalog["specializations"]["nlp"]["data"].items():
-        config[key] = {"type": "yaml", "when": False, "default": value}
     (dest / "copier.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (dest / "template" / ANSWERS_JINJA).write_text("{{ _copier_answers | to_nice_yaml }}")
     return dest
@@ -91,7 +101,7 @@ def main() -> None:
     try:
         v1, v2 = work / "set-v1", work / "set-v2"
         shutil.copytree(REPO / "templates", v1)
-        make_v2(v1, v2)
+        before, after = make_v2(v1, v2)
 
         # scaffold's project: `scaffold new` (first commit = render), then the user's commit.
         ours = work / "scaffold" / "review-sentiment"
@@ -130,6 +140,10 @@ def main() -> None:
             for project in (mine, reference):  # both really took v2
                 ci = (project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
                 assert CI_FIX in ci and (project / "CONTRIBUTING.md").is_file(), project
+            merged = subprocess.run(
+                ["git", "log", "-1", "--format=%s"], cwd=mine, capture_output=True, text=True
+            ).stdout
+            assert f"{before} → {after}" in merged, merged  # an update, not "up to date"
         files = len(
             [p for p in ours.rglob("*") if p.is_file() and ".git" not in p.relative_to(ours).parts]
         )
@@ -144,7 +158,7 @@ def main() -> None:
     print("| command | median (s) | reference | ratio | target |")
     print("| --- | --- | --- | --- | --- |")
     print(
-        f"| `scaffold update` (nlp 1.0.0 → 2.0.0, merge commit) | {scaffold_median:.3f} "
+        f"| `scaffold update` (nlp {before} → {after}, merge commit) | {scaffold_median:.3f} "
         f"| `copier update --defaults` {copier_median:.3f} s "
         f"| {scaffold_median / copier_median:.2f} | <= 0.5 |"
     )

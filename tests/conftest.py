@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tarfile
@@ -18,6 +19,14 @@ SET_VERSION = yaml.safe_load((REPO_ROOT / "templates" / "catalog.yml").read_text
     "version"
 ]
 TEST_AUTHOR = ("Test Student", "student@example.com")
+
+
+def as_a_shell_starts_it() -> None:
+    """`preexec_fn` for a command a test runs: Ctrl-C, SIGTERM and SIGHUP at their defaults, as
+    a terminal's shell leaves them, whatever runs the tests (pytest-xdist workers ignore SIGINT,
+    `nohup` SIGHUP, a shell's background job SIGINT; children inherit what is ignored)."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -75,6 +84,7 @@ def run_scaffold(
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=as_a_shell_starts_it,
     )
 
 
@@ -256,4 +266,5 @@ def spawn_scaffold(*args: str, cwd: Path | None = None, columns: int = 160):
         timeout=60,
         dimensions=(40, columns),
         env={**os.environ, "TERM": "xterm"},
+        preexec_fn=as_a_shell_starts_it,
     )

@@ -68,3 +68,50 @@ def test_list_with_a_missing_templates_dir_is_a_clean_error(tmp_path: Path) -> N
     result = run_scaffold("list", "--templates-dir", tmp_path / "nope")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "not a template set" in result.stderr
+
+
+def _help(*command: str) -> str:
+    result = run_scaffold(*command, "--help", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    return " ".join(result.stdout.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("command", [["update"], ["cohort", "new"], ["cohort", "update"]])
+def test_help_gives_an_interruptions_exit_status_as_it_is(command: list[str]) -> None:
+    """128 + the signal's number: 130 for Ctrl-C, 143 for SIGTERM, 129 for a closed terminal."""
+    said = _help(*command)
+    assert "128 + the signal" in said and "130 interrupted" not in said, said
+
+
+def test_cohort_new_help_says_which_placeholders_remote_takes() -> None:
+    """{email} is refused in --remote (an address is no safe part of a URL)."""
+    said = _help("cohort", "new")
+    remote = said[said.index("--remote") :]
+    remote = remote[: remote.index("--push")]
+    assert "{id}" in remote and "not {email}" in remote and "same placeholders" not in remote
+
+
+def test_list_shows_paths_and_a_forks_text_as_written(tmp_path: Path) -> None:
+    """A folder or a description with brackets is text, not rich's markup: "[/x]" must not
+    break the table, nor "[bold]" vanish."""
+    templates = tmp_path / "fork[" / "x][bold]"  # the path holds "[/x]" and "[bold]"
+    shutil.copytree(REPO_ROOT / "templates", templates)
+    catalog = yaml.safe_load((templates / "catalog.yml").read_text(encoding="utf-8"))
+    catalog["specializations"]["nlp"]["description"] = "Text [/i] classes [bold]here[/bold]"
+    (templates / "catalog.yml").write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    result = run_scaffold("list", "--templates-dir", templates, env={"COLUMNS": "400"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert str(templates) in result.stdout
+    assert "Text [/i] classes [bold]here[/bold]" in result.stdout
+
+
+def test_the_readme_names_the_versions_there_are() -> None:
+    """Version numbers the README shows (a render commit's message...) are the template set's
+    and ml-scaffold's own, not those of an earlier release."""
+    import re
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    templates = re.findall(r"template (?:set )?(\d+\.\d+\.\d+)", readme)
+    tools = re.findall(r"ml-scaffold (\d+\.\d+\.\d+)", readme)
+    assert set(templates) <= {SET_VERSION}, templates
+    assert set(tools) <= {__version__}, tools

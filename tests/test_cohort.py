@@ -3,8 +3,10 @@
 files, some rewriting history), the template set gets a new version, and `cohort update --push`
 offers it to everyone as a branch, with a report that says what happened to whom.
 
-Tests in this module run in order on the same course: each step is what the instructor does
-next. Template sets are copies of the built-in one at versions 1 and 2 (see update_fixtures).
+Tests in this module share one course: each step of the term (the projects handed out, the
+students' work, the update, the students merging it) is a module fixture, made once, that the
+tests after it ask for, so any test also runs alone (`-k`). Template sets are copies of the
+built-in one at versions 1 and 2 (see update_fixtures).
 """
 
 from __future__ import annotations
@@ -111,8 +113,10 @@ def test_every_student_gets_a_project_pushed_to_their_remote(
     assert "30 created" in handed_out.stdout
 
 
-def test_students_work_on_their_projects(course: Course, handed_out: object) -> None:
+@pytest.fixture(scope="module")
+def students_worked(course: Course, handed_out: subprocess.CompletedProcess[str]) -> None:
     """A third of the class commits and pushes; one student's remote disappears."""
+    assert handed_out.returncode == 0, handed_out.stdout + handed_out.stderr
     for student in [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, *CONFLICTING, REWRITER, REPLACER]:
         git(course.root, "clone", "-q", course.url(student), str(course.work / student))
     for student in CLEAN_EDITORS:
@@ -147,8 +151,15 @@ def test_students_work_on_their_projects(course: Course, handed_out: object) -> 
     shutil.rmtree(course.remote(UNREACHABLE))
 
 
+def test_students_work_reaches_their_remotes(course: Course, students_worked: None) -> None:
+    for student in [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, *CONFLICTING, REWRITER, REPLACER]:
+        main = remote_branches(course.remote(student))["main"]
+        assert main == git(course.work / student, "rev-parse", "HEAD").strip(), student
+    assert not course.remote(UNREACHABLE).exists()
+
+
 @pytest.fixture(scope="module")
-def mains_before_update(course: Course) -> dict[str, str]:
+def mains_before_update(course: Course, students_worked: None) -> dict[str, str]:
     return {
         student: remote_branches(course.remote(student))["main"]
         for student in FOLDERS
@@ -217,13 +228,26 @@ def test_no_students_main_changes_on_the_remote(
             assert first_parent == main
 
 
-def test_update_branches_merge_cleanly_into_the_students_main(course: Course, first_update) -> None:
-    for student in [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, UNTOUCHED[0], UNTOUCHED[-1]]:
+MERGING = [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, UNTOUCHED[0], UNTOUCHED[-1]]
+
+
+@pytest.fixture(scope="module")
+def students_merged(course: Course, first_update) -> None:
+    """Some students merge the update branch into their main and push it."""
+    for student in MERGING:
         project = course.work / student
         if not project.exists():
             git(course.root, "clone", "-q", course.url(student), str(project))
         git(project, "fetch", "-q", "origin")
         git(project, "merge", "-q", "--no-edit", f"origin/{UPDATE_BRANCH}")
+        git(project, "push", "-q", "origin", "main")
+
+
+def test_update_branches_merge_cleanly_into_the_students_main(
+    course: Course, students_merged: None
+) -> None:
+    for student in MERGING:
+        project = course.work / student
         assert course.sets.ci_fix in read(project, CI_WORKFLOW)
         assert "the bootcamp keeps these notes" in read(project, "notes/upgrading.md")
         assert not (project / "notes" / "legacy.md").exists()
@@ -236,15 +260,13 @@ def test_update_branches_merge_cleanly_into_the_students_main(course: Course, fi
         # What the student merged is a scaffold update like any other.
         check = run_scaffold("check", project, "--templates-dir", course.sets.v2)
         assert check.returncode == 0, check.stdout + check.stderr
-        git(project, "push", "-q", "origin", "main")
 
 
-def test_status_says_who_is_behind(course: Course, first_update) -> None:
+def test_status_says_who_is_behind(course: Course, students_merged: None) -> None:
     result = cohort("status", course.out, "--templates-dir", course.sets.v2)
     assert result.returncode == 2, result.stdout + result.stderr  # some cannot be told
     lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
-    merged = [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, UNTOUCHED[0], UNTOUCHED[-1]]
-    for student in merged:
+    for student in MERGING:
         assert " current " in lines[student] and "2.0.0" in lines[student], lines[student]
     for student in UNTOUCHED[1:-1]:
         assert " behind " in lines[student] and "waiting to be merged" in lines[student]
@@ -256,15 +278,14 @@ def test_status_says_who_is_behind(course: Course, first_update) -> None:
 
 
 def test_a_second_update_commits_conflicts_only_when_asked(
-    course: Course, mains_before_update: dict[str, str]
+    course: Course, mains_before_update: dict[str, str], students_merged: None
 ) -> None:
     result = cohort(
         "update", course.out, "--push", "--commit-conflicts", "--templates-dir", course.sets.v2
     )
     assert result.returncode == 1, result.stdout + result.stderr
     rows = {row["id"]: row for row in read_csv(course.out / "cohort-update.csv")}
-    merged = [*CLEAN_EDITORS, TEMPLATE_FILE_EDITOR, UNTOUCHED[0], UNTOUCHED[-1]]
-    for student in merged:
+    for student in MERGING:
         assert rows[student]["outcome"] == "already up to date", rows[student]
     for student in UNTOUCHED[1:-1]:  # pushed last time, not merged yet: left as it is
         assert rows[student]["outcome"] == "update already offered", rows[student]

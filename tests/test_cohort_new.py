@@ -28,7 +28,7 @@ from cohort_fixtures import (
     students_by_id,
     write_roster,
 )
-from conftest import REPO_ROOT, assert_clean_failure, git, run_scaffold
+from conftest import REPO_ROOT, as_a_shell_starts_it, assert_clean_failure, git, run_scaffold
 from update_fixtures import read
 
 from scaffold.placing import STAGING_PREFIX
@@ -305,7 +305,7 @@ def test_ctrl_c_midway_leaves_a_valid_manifest_and_a_rerun_resumes(tmp_path: Pat
                "--out", str(out)]  # fmt: skip
     run = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
+        text=True, start_new_session=True, preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120

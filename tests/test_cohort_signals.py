@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cohort_fixtures import bare_repos, class_of, cohort, read_csv, remote_branches
-from conftest import git
+from conftest import as_a_shell_starts_it, git
 from update_fixtures import TemplateSets
 
 from scaffold.placing import STAGING_PREFIX
@@ -55,7 +55,7 @@ def _interrupted_run(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)},
         # As a shell starts it: the test worker ignores SIGINT, a user's shell does not.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120

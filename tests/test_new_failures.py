@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, git, run_scaffold
+from conftest import as_a_shell_starts_it, assert_clean_failure, git, run_scaffold
 
 from scaffold.placing import STAGING_PREFIX
 
@@ -187,7 +187,7 @@ def test_ctrl_c_sigterm_or_sighup_during_the_render_leaves_nothing(
         text=True,
         start_new_session=True,  # the signal reaches the whole process group, as in a terminal
         # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )
     deadline = time.monotonic() + 60
     while not any(work.glob(f"{STAGING_PREFIX}*/p/task-started")):

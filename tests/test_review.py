@@ -104,9 +104,16 @@ def env(nlp_default: Path, tmp_path_factory: pytest.TempPathFactory) -> ProjectE
     return ProjectEnv.uv_sync(project, PACKAGE)  # writes uv.lock
 
 
-def test_full_marks_after_train_and_report(env: ProjectEnv) -> None:
+@pytest.fixture(scope="module")
+def trained(env: ProjectEnv) -> ProjectEnv:
+    """The project as its README says to finish it: trained, and its README reported."""
     env.uv("run", PACKAGE, "train")
     env.uv("run", PACKAGE, "report")
+    return env
+
+
+def test_full_marks_after_train_and_report(trained: ProjectEnv) -> None:
+    env = trained
     # The project's own environment: `uv run pytest` finds the machine's package sources.
     code, review = review_json(env.project, "--run", env=env.environ())
     assert misses(review) == {} and code == 0
@@ -116,9 +123,9 @@ def test_full_marks_after_train_and_report(env: ProjectEnv) -> None:
     assert review["score"]["percent"] == 100 and review["tests_run"] is True
 
 
-def test_stale_readme_numbers_are_caught(env: ProjectEnv, tmp_path: Path) -> None:
+def test_stale_readme_numbers_are_caught(trained: ProjectEnv, tmp_path: Path) -> None:
     project = tmp_path / "stale"
-    shutil.copytree(env.project, project, symlinks=True, ignore=shutil.ignore_patterns(".venv"))
+    shutil.copytree(trained.project, project, symlinks=True, ignore=shutil.ignore_patterns(".venv"))
     metrics_path = project / "reports" / "metrics.json"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     metrics["accuracy"] = round(metrics["accuracy"] - 0.1234, 4)  # a newer run, not reported

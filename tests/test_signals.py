@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_AUTHOR, git
+from cohort_fixtures import class_of, cohort
+from conftest import TEST_AUTHOR, as_a_shell_starts_it, git
+from update_fixtures import TemplateSets
 
 from scaffold.placing import STAGING_PREFIX
 
@@ -64,15 +66,28 @@ DRIVER = textwrap.dedent(
             stop()
         return result
 
-    # The staging folder, or the merged view of the layers in TMPDIR, is removed.
-    removing = {"cleanup": ".scaffold-staging-", "view-cleanup": "scaffold-view-"}.get(moment)
+    # The staging folder, or a temporary folder in TMPDIR, is removed.
+    removing = {
+        "cleanup": ".scaffold-staging-",
+        "view-cleanup": "scaffold-view-",
+        "update-cleanup": "scaffold-update-",  # update's render, once merged
+        "stage-cleanup": "scaffold-stage-",  # update's object store, once merged
+    }.get(moment)
 
     def removed(path, *args, **kwargs):
         if removing and pathlib.Path(path).name.startswith(removing):
             stop()
         return rmtree(path, *args, **kwargs)
 
-    pathlib.Path.rename, shutil.rmtree = renamed, removed
+    mkdir = pathlib.Path.mkdir
+
+    def made(self, *args, **kwargs):  # cohort new's --out folder is made
+        result = mkdir(self, *args, **kwargs)
+        if moment == "out-made" and self.name == "course":
+            stop()
+        return result
+
+    pathlib.Path.rename, shutil.rmtree, pathlib.Path.mkdir = renamed, removed, made
     if moment == "clone-cleanup":  # Copier removes its clone of a git template
         import copier._template
 
@@ -81,6 +96,21 @@ DRIVER = textwrap.dedent(
             return rmtree(path, *args, **kwargs)
 
         copier._template.rmtree = clone_removed
+    if moment.startswith("update-git-"):  # git, stopped too, fails as update goes on
+        import scaffold.render_stage
+
+        failing = {"update-git-broken-pipe": BrokenPipeError(32, "Broken pipe")}.get(moment)
+
+        def preview_merge(self, *args, preview=scaffold.render_stage.RenderStage.preview_merge):
+            try:
+                stop()
+            except KeyboardInterrupt:
+                import git
+
+                raise failing or git.GitCommandError(["git", "merge-tree"], -number) from None
+            return preview(self, *args)
+
+        scaffold.render_stage.RenderStage.preview_merge = preview_merge
     if moment == "exit":  # the interpreter shuts down once the work is done
         atexit.register(stop)
     if moment == "copier-import":
@@ -112,7 +142,7 @@ def drive(moment: str, signal_number: int, *args: str | Path, cwd: Path, tmp: Pa
         text=True,
         timeout=120,
         # pytest-xdist workers ignore SIGINT and children inherit that; a terminal's don't.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )
 
 
@@ -209,6 +239,52 @@ def test_a_stop_while_the_merged_view_is_removed_leaves_none(
     assert list(tmp.iterdir()) == [] and list(work.iterdir()) == []
 
 
+@pytest.mark.parametrize("moment", ["update-cleanup", "stage-cleanup"])
+@pytest.mark.parametrize("signal_number", SIGNALS)
+def test_a_stop_while_updates_temporary_folders_are_removed_leaves_none(
+    project: Path, sets: TemplateSets, tmp_path: Path, signal_number: int, moment: str
+) -> None:
+    """Once merged, update removes its render and its object store from TMPDIR: whole, then
+    the stop is heeded, saying what the update did."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    result = drive(moment, signal_number, "update", "--templates-dir", sets.v2, cwd=project,
+                   tmp=tmp)  # fmt: skip
+    assert result.returncode == 128 + signal_number, result.stderr
+    assert_one_message(result, "Interrupted: the update is merged and committed")
+    assert list(tmp.iterdir()) == []
+    assert git(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("moment", ["update-git-failed", "update-git-broken-pipe"])
+def test_a_stop_that_comes_back_as_gits_failure_says_what_update_left(
+    project: Path, sets: TemplateSets, tmp_path: Path, moment: str
+) -> None:
+    """Ctrl-C stops git too (the whole process group gets it): the git command update was
+    running fails, or gitpython's pipe to its git breaks. It is the stop, and nothing was
+    changed: update says so, as for any stop before the merge."""
+    head = git(project, "rev-parse", "HEAD").strip()
+    result = drive(moment, signal.SIGINT, "update", "--templates-dir", sets.v2, cwd=project)
+    assert result.returncode == 128 + signal.SIGINT, result.stderr
+    assert_one_message(result, "Interrupted: nothing was changed.")
+    assert git(project, "rev-parse", "HEAD").strip() == head
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_stop_as_cohort_new_makes_its_folder_says_what_is_there(tmp_path: Path) -> None:
+    """The --out folder exists from then on: the stop is noted like any during the batch, and
+    the message names the manifest that records that no project was made yet."""
+    roster = class_of(tmp_path / "roster.csv", 3)
+    out = tmp_path / "course"
+    result = drive("out-made", signal.SIGTERM, "cohort", "new", roster, "-t", "nlp", "--out",
+                   out, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert_one_message(result, f"Interrupted: 0 of 3 projects are made and recorded in {out}")
+    assert (out / "cohort.yml").is_file()
+    again = cohort("new", roster, "-t", "nlp", "--out", out)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 @pytest.mark.parametrize("signal_number", SIGNALS)
 def test_a_stop_while_a_git_templates_clone_is_removed_leaves_none(
     tmp_path: Path, signal_number: int
@@ -280,7 +356,7 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
     work.mkdir()
 
     def like_nohup() -> None:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        as_a_shell_starts_it()
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
     process = subprocess.Popen(
@@ -304,9 +380,9 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path) -> None:
 
 
 def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
-    """A batch of students notes Ctrl-C itself (its own SIGINT handler): a SIGTERM that came
-    while a project was being placed must reach it once the move is done, as one that came a
-    moment later would, not become an exception that the batch never hears of."""
+    """An open prompt handles Ctrl-C itself (its own SIGINT handler, to restore the terminal):
+    a SIGTERM that came while something was held must reach it once the block is done, as one
+    that came a moment later would, not become an exception the prompt never hears of."""
     code = textwrap.dedent(
         """
         import os, signal
@@ -327,7 +403,65 @@ def test_a_request_held_back_goes_to_whoever_handles_ctrl_c_then() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_a_shell_starts_it,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["held []", f"after [2] {int(signal.SIGTERM)}"]
+
+
+def _interrupts_script(body: str) -> subprocess.CompletedProcess[str]:
+    code = "import os, signal\nfrom scaffold import interrupts\n\ndef spin():\n"
+    code += "    for _ in range(1000):  # time for a handler to run\n        pass\n\n"
+    return subprocess.run(
+        [sys.executable, "-c", code + textwrap.dedent(body)], capture_output=True, text=True,
+        timeout=60, preexec_fn=as_a_shell_starts_it,
+    )  # fmt: skip
+
+
+def test_a_noted_block_notes_every_request_and_raises_none() -> None:
+    """A batch of students, or update's merge, finishes what it started and says what it did
+    before stopping: every request is noted, one held back by a move inside is noted once the
+    move is done, and once the block has noted one a later request raises nothing (the caller
+    is stopping already)."""
+    result = _interrupts_script(
+        """
+        interrupts.install()
+        with interrupts.noted() as stops:
+            with interrupts.held():
+                os.kill(os.getpid(), signal.SIGTERM)
+                spin()
+                print("held", stops.signals)
+            spin()
+            os.kill(os.getpid(), signal.SIGINT)
+            spin()
+            print("noted", stops.signals, stops.first)
+        os.kill(os.getpid(), signal.SIGHUP)
+        spin()
+        print("after", interrupts.received(), interrupts.stop_signal())
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    term, ctrl_c, hup = (int(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP))
+    assert result.stdout.splitlines() == [
+        "held []",
+        f"noted [{term}, {ctrl_c}] {term}",
+        f"after [{term}, {ctrl_c}, {hup}] {term}",
+    ]
+
+
+def test_a_noted_block_notes_requests_without_the_entry_points_handlers() -> None:
+    """scaffold's modules used without `scaffold._cli` (a test, a library): the block still
+    notes requests, and puts the handlers that were there back afterwards."""
+    result = _interrupts_script(
+        """
+        with interrupts.noted() as stops:
+            os.kill(os.getpid(), signal.SIGTERM)
+            spin()
+        print("noted", stops.signals, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)  # the default again: the process dies of it
+        spin()
+        print("not reached")
+        """
+    )
+    assert result.returncode == -signal.SIGTERM, result.stderr
+    assert result.stdout.splitlines() == [f"noted [{int(signal.SIGTERM)}]"]

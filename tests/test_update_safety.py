@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 from cohort_fixtures import cohort, read_csv, write_roster
-from conftest import SET_VERSION, TEST_AUTHOR, assert_clean_failure, git, run_scaffold
+from conftest import (
+    SET_VERSION,
+    TEST_AUTHOR,
+    as_a_shell_starts_it,
+    assert_clean_failure,
+    git,
+    run_scaffold,
+)
 from update_fixtures import (
     CI_WORKFLOW,
     PROJECT_NAME,
@@ -26,6 +33,7 @@ from update_fixtures import (
     edit_like_a_student,
     edit_what_v2_changes,
     first_commit,
+    new_project,
     parents,
     read,
     snapshot,
@@ -444,10 +452,6 @@ def _slow_merge(project: Path, marker: Path, path: str = "notes/upgrading.md") -
     git(project, "config", "filter.slow.smudge", f"touch '{marker}'; sleep 3; cat")
 
 
-def _restore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # pytest-xdist workers ignore it
-
-
 def _update_interrupted(
     project: Path, template_set: Path, marker: Path, signum: int, to_group: bool, **streams
 ) -> subprocess.Popen:
@@ -458,7 +462,7 @@ def _update_interrupted(
         cwd=project,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
-        preexec_fn=_restore_sigint,
+        preexec_fn=as_a_shell_starts_it,
         text=True,
         **streams,
     )
@@ -574,6 +578,43 @@ def test_a_closed_output_pipe_is_not_an_error(
     assert process.returncode == 0, err
     assert err == ""
     assert len(parents(project)) == (0 if dry_run else 2)  # dry run: still the first commit
+
+
+def test_a_signal_while_adopt_records_the_base_lets_it_finish_and_says_so(
+    sets: TemplateSets, tmp_path: Path
+) -> None:
+    """`update --adopt` moves HEAD to the adoption with git (a fast-forward): a `kill` then
+    waits for git, and the message says the base is recorded, with its undo."""
+    project = new_project(tmp_path / PROJECT_NAME, sets.v1, "--no-git")
+    git(project, "init", "-q")
+    commit_all(project, "My project")
+    head = git(project, "rev-parse", "HEAD").strip()
+    marker, hooks = tmp_path / "recording", tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "post-merge").write_text(f"#!/bin/sh\ntouch '{marker}'\nsleep 3\n")
+    (hooks / "post-merge").chmod(0o755)
+    git(project, "config", "core.hooksPath", str(hooks))  # git is still at work in the hook
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "update", "--adopt", "--templates-dir", str(sets.v1)],
+        cwd=project, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True, preexec_fn=as_a_shell_starts_it,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "git did not record the base"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+
+    assert process.returncode == 128 + signal.SIGTERM, out + err
+    assert "Traceback" not in out + err and "nothing was changed" not in err, out + err
+    assert err.count("Error:") == 1 and "recorded" in err, err
+    assert f"git reset --hard {head[:12]}" in err, err
+    assert parents(project)[0] == head and len(parents(project)) == 2
+    assert not list((project / ".git").glob("*.lock"))
+    assert git(project, "status", "--porcelain") == ""
 
 
 # --- Detached HEAD ---------------------------------------------------------------------------

@@ -222,7 +222,8 @@ def update(
     """Merge the current template into the project, keeping your changes.
 
     Exit status: 0 updated or up to date, 1 conflicts to resolve, 2 refused (nothing changed),
-    130 interrupted. With --dry-run: the status the update would have (0, 1 or 2).
+    128 + the signal interrupted (130 for Ctrl-C). With --dry-run: the status the update would
+    have (0, 1 or 2).
     """
     from scaffold._commands import update as command
 
@@ -346,7 +347,8 @@ def cohort_new(
         typer.Option(
             "--remote",
             metavar="URL",
-            help='Each project\'s origin, e.g. "git@host:course/{id}.git" (same placeholders).',
+            help='Each project\'s origin, e.g. "git@host:course/{id}.git" ({id}, {name}, {team}; '
+            "not {email}).",
         ),
     ] = None,
     push: Annotated[bool, typer.Option("--push", help="Push each project's main to it.")] = False,
@@ -359,7 +361,8 @@ def cohort_new(
     """Make a project per student (or team) of ROSTER, as `scaffold new` makes one.
 
     Re-running it skips the students done, retries the failed ones and adds new rows.
-    Exit status: 0 every row made (and pushed), 1 some were not, 2 refused, 130 interrupted.
+    Exit status: 0 every row made (and pushed), 1 some were not, 2 refused, 128 + the signal
+    interrupted (130 for Ctrl-C).
     """
     from scaffold._commands.cohort import new as command
 
@@ -405,7 +408,8 @@ def cohort_update(
     """Offer every student the newest template as a branch from their main, and report.
 
     Students' main branches are never changed. Writes cohort-update.md and .csv beside the
-    manifest. Exit status: 0 all updated or up to date, 1 some not, 2 refused, 130 interrupted.
+    manifest. Exit status: 0 all updated or up to date, 1 some not, 2 refused, 128 + the signal
+    interrupted (130 for Ctrl-C).
     """
     from scaffold._commands.cohort import update as command
 

@@ -5,19 +5,19 @@ A render is Python work (Jinja), so threads would take turns; a pool of worker p
 per core) renders in parallel, each importing Copier once for all its students. Small batches run
 in this process: starting a worker costs more than they do.
 
-A stop (Ctrl-C, or SIGTERM/SIGHUP, which `_cli.main` turns into it) does not break off a student
-halfway: it is noted, no new student starts, and the ones under way finish and are reported, so
-the caller can record each of them and report the others as not started. A terminal sends its
-signals to the whole process group (Ctrl-C, and SIGHUP when it closes), so the work of a student
-never sees them: worker processes and git, the resource tracker multiprocessing starts, and a job
-run in this process hold the stop signals blocked (a blocked signal waits, where an ignored one
-would reach git, which removes its lock files on it). A worker is handed one student at a time,
-so none is waiting in a worker's queue when the stop comes.
+A stop (Ctrl-C, SIGTERM or SIGHUP) does not break off a student halfway: the caller runs the
+batch in an `interrupts.noted()` block, so a stop is noted, no new student starts, and the ones
+under way finish and are reported, so the caller can record each of them and report the others
+as not started. A terminal sends its signals to the whole process group (Ctrl-C, and SIGHUP when
+it closes), so the work of a student never sees them: worker processes and git, the resource
+tracker multiprocessing starts, and a job run in this process are started with the stop signals
+`interrupts.blocked()` (a blocked signal waits, where an ignored one would reach git, which
+removes its lock files on it). A worker is handed one student at a time, so none is waiting in a
+worker's queue when the stop comes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import signal
@@ -33,32 +33,12 @@ from concurrent.futures import (
 )
 from typing import TypeVar
 
+from scaffold import interrupts
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 STUDENTS_PER_WORKER = 8  # below this, a worker's start-up costs more than it saves
-# What a closed terminal, `kill` and Ctrl-C send; a student's work is never cut by them.
-STOP_SIGNALS = frozenset(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-
-
-class Stop:
-    """Whether a stop was asked for; installed as the SIGINT handler while the batch runs."""
-
-    def __init__(self) -> None:
-        self.requested = False
-
-    def __call__(self, signum: int, frame: object) -> None:
-        self.requested = True
-
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[Stop]:
-        previous = signal.signal(signal.SIGINT, self)
-        try:
-            yield self
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
 
 def workers_for(count: int, jobs: int | None) -> int:
@@ -74,7 +54,7 @@ def run(
     job: Callable[[Task], Result],
     tasks: list[Task],
     workers: int,
-    stop: Stop,
+    stop: interrupts.Stops,
     failed: Callable[[Task, BaseException], Result],
 ) -> Iterator[tuple[Task, Result]]:
     """(task, result) for every task as each finishes, until all are done or `stop` is
@@ -89,7 +69,7 @@ def run(
         for task in tasks:
             if stop.requested:
                 return
-            with held_stops():  # a signal now is handled once this student is done
+            with interrupts.blocked():  # a signal now is noted once this student is done
                 result = job(task)
             yield task, result
         return
@@ -100,7 +80,7 @@ def _in_pool(
     job: Callable[[Task], Result],
     tasks: list[Task],
     workers: int,
-    stop: Stop,
+    stop: interrupts.Stops,
     failed: Callable[[Task, BaseException], Result],
 ) -> Iterator[tuple[Task, Result]]:
     waiting = deque(tasks)
@@ -118,14 +98,14 @@ def _in_pool(
 
     if stop.requested:
         return
-    with held_stops():
+    with interrupts.blocked():
         # The pool starts multiprocessing's resource tracker, which unblocks SIGINT and SIGTERM
         # here once it has started (holding them itself, and SIGHUP from us): hold them again
         # for the workers, which start at the first tasks and inherit the mask.
         pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_started
         )
-        hold_stops()
+        interrupts.block()
         hand_out(pool)
     try:
         while running:
@@ -145,7 +125,7 @@ def _in_pool(
 def _worker_started() -> None:
     """A worker holds the stop signals for good, but still ends on the SIGTERM its pool sends
     (the pool terminates its workers when one of them died)."""
-    hold_stops()
+    interrupts.block()
     if hasattr(signal, "sigwaitinfo"):
         threading.Thread(target=_end_on_the_pools_sigterm, daemon=True).start()
 
@@ -155,24 +135,3 @@ def _end_on_the_pools_sigterm() -> None:
     while True:
         if signal.sigwaitinfo({signal.SIGTERM}).si_pid == pool:
             os._exit(128 + signal.SIGTERM)
-
-
-def hold_stops() -> None:
-    """Block the stop signals in this thread, and in the processes it starts from now on: they
-    wait, unhandled, while it works (a worker's, a pushing thread's whole life)."""
-    if hasattr(signal, "pthread_sigmask"):  # not on Windows
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-
-
-@contextlib.contextmanager
-def held_stops() -> Iterator[None]:
-    """The stop signals wait while this block runs in this thread; a stop that came meanwhile
-    is handled when it ends."""
-    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -1,19 +1,33 @@
-"""Stop requests (Ctrl-C, SIGTERM, SIGHUP), from the first line of `scaffold` to its exit.
+"""Stop requests (Ctrl-C, SIGTERM, SIGHUP), from the first line of `scaffold` to its exit: the one
+place that decides what a stop request does at each moment.
 
-`install` runs first, before any library is imported, so a request at any moment after it
-becomes one KeyboardInterrupt, which the commands turn into one message saying what was left
-(`errors.interrupted`, exit 128 + the signal). SIGTERM and SIGHUP stop the process as Ctrl-C does,
-so that every cleanup runs. A signal that was ignored when scaffold started (`nohup`, a background
-job) stays ignored.
+`install` runs first, before any library is imported, so a request at any moment after it goes
+to one handler. SIGTERM and SIGHUP stop the process as Ctrl-C does, so that every cleanup runs;
+a signal that was ignored when scaffold started (`nohup`, a background job) stays ignored. What
+the handler does depends on the block the process is in:
 
-A request raises KeyboardInterrupt once: later ones are noted, so a cleanup under way (removing a
-staging folder, putting files back) is never cut short, nor is the message that follows. One
-that Python drops (raised while it finalized an object) is asked again a moment later. Inside
-`held()` a request waits until the block ends, then is heeded as if it came then: what the block
-does (moving a project into place) is done whole or not at all. After `settle()` the process
-only reports and exits: a request is noted and never kills it, through the interpreter's own
-shutdown included (where Python's handlers are gone and a signal would otherwise kill it
-silently).
+- anywhere: the request raises KeyboardInterrupt, once, which the commands turn into one message
+  saying what was left (`errors.interrupted`, exit 128 + the signal). Later requests are noted,
+  so a cleanup under way (removing a staging folder, putting files back) is never cut short, nor
+  is the message that follows. One that Python drops (raised while it finalized an object) is
+  asked again a moment later.
+- `held()`: the request waits until the block ends, then is heeded as if it came then, so what
+  the block does (moving a project into place, removing a temporary folder) is whole or not at
+  all.
+- `noted()`: the request is noted for the caller and never raised, so the caller finishes what it
+  started (the students under way of a batch, git's merge in `update`), says what it did, then
+  stops.
+- after `settle()`: the process only reports and exits; a request is noted and never kills it,
+  through the interpreter's own shutdown included (where Python's handlers are gone and a signal
+  would otherwise kill it silently).
+
+A terminal sends Ctrl-C, and SIGHUP when it closes, to the whole process group: to git and to
+worker processes too, which would die halfway (and git leave its lock files). What must finish
+is kept out of its reach: a single git command that changes a project runs in a session of its
+own (`subprocess`'s `start_new_session`; `merging`, `remotes`), and processes started from a
+thread holding the stop signals `blocked()` (a batch's workers, multiprocessing's resource
+tracker, pushes from threads that `block()` them) inherit the mask: the signals wait, unhandled,
+until the process exits.
 """
 
 from __future__ import annotations
@@ -30,11 +44,27 @@ STOP_SIGNALS = tuple(
 )
 
 
+class Stops:
+    """The stop requests a `noted()` block received, first first."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+
+    @property
+    def requested(self) -> bool:
+        return bool(self.signals)
+
+    @property
+    def first(self) -> int:
+        return self.signals[0]
+
+
 class _State:
     received: list[int] = []  # every stop request, in order
     raised = False  # the one KeyboardInterrupt a request may raise has been raised
     holding = 0  # depth of `held()` blocks
     waiting: int | None = None  # the signal of a request that came during `held()`
+    noting: Stops | None = None  # the innermost `noted()` block's
     settled = False
 
 
@@ -89,6 +119,53 @@ def held() -> Iterator[None]:
         _heed(signum)
 
 
+@contextlib.contextmanager
+def noted() -> Iterator[Stops]:
+    """A block in which stop requests are noted (in the `Stops` yielded), never raised: the
+    block finishes what it started, then its caller says what was done and stops. A request
+    held back by a `held()` block inside is noted when that block ends."""
+    stops, outer = Stops(), _State.noting
+    # Handled here even where `install` did not run (scaffold used as a library, a test).
+    handlers = {
+        signum: signal.signal(signum, _on_stop)
+        for signum in STOP_SIGNALS
+        if signal.getsignal(signum) not in (_on_stop, signal.SIG_IGN)
+    }
+    _State.noting = stops
+    try:
+        yield stops
+    finally:
+        _State.noting = outer
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        if outer is not None:
+            outer.signals += stops.signals
+        elif stops.requested:  # the caller stops now, and says so: a request is its one stop
+            _State.raised = True
+
+
+def block() -> None:
+    """Block the stop signals in this thread, and in the processes it starts from now on: they
+    wait, unhandled, while it works (a worker's, a pushing thread's whole life)."""
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+@contextlib.contextmanager
+def blocked() -> Iterator[None]:
+    """The stop signals wait while this block runs in this thread, and in the processes it
+    starts meanwhile for their whole life; a request that came meanwhile is handled when the
+    block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def settle() -> None:
     """From here on the process only reports and exits: stop requests are noted, never acted
     on, until it has exited."""
@@ -115,13 +192,19 @@ def _request(signum: int) -> None:
 
 
 def _heed(signum: int) -> None:
-    """Stop as the request asks: once, and by way of whoever handles Ctrl-C at this moment."""
-    if _State.raised or _State.settled:
+    """Stop as the request asks: noted for a `noted()` block, else once, by way of whoever
+    handles Ctrl-C at this moment."""
+    if _State.settled:
+        return
+    if _State.noting is not None:
+        _State.noting.signals.append(signum)
+        return
+    if _State.raised:
         return
     current = signal.getsignal(signal.SIGINT)
     if signum != signal.SIGINT and current not in (_on_stop, signal.SIG_IGN, signal.SIG_DFL, None):
-        # Someone handles Ctrl-C right now (an open prompt restores the terminal first, a batch
-        # lets the students under way finish): pass the request on as Ctrl-C.
+        # Someone handles Ctrl-C right now (an open prompt restores the terminal first): pass
+        # the request on as Ctrl-C.
         _State.raised = True
         os.kill(os.getpid(), signal.SIGINT)
         return

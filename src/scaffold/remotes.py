@@ -8,7 +8,7 @@ terminal sends to its process group (Ctrl-C, SIGHUP when it closes) from cutting
 fetch of `cohort new`/`update` halfway: those stop between students (`scaffold.batch`), and git,
 ssh and a local remote's receive-pack finish what they started, within TIMEOUT. (A signal can
 still come between git's start and its own session: callers start it from a thread holding the
-stop signals blocked, `batch.hold_stops`, which git inherits.) A fetch that records nothing
+stop signals blocked, `interrupts.block`, which git inherits.) A fetch that records nothing
 (`cohort status`) is not `shielded`: a stop ends it at once.
 """
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from scaffold import interrupts, layers, trust
+from scaffold import interrupts, layers, scratch, trust
 from scaffold.answers import Answers, parse_answers
 from scaffold.errors import ScaffoldError
 from scaffold.questions import Questions, check_answers, layer_config, layer_questions
@@ -351,15 +349,8 @@ def shared_view(source: TemplateSource) -> Iterator[Path | None]:
     except layers.NotMergeable:
         yield None
         return
-    scratch = None
-    try:
-        with interrupts.held():  # made and known, so that it is removed
-            scratch = Path(tempfile.mkdtemp(prefix="scaffold-view-"))
-        yield layers.build_view(source.spec.layers, config, scratch)
-    finally:
-        with interrupts.held():  # removed whole, whatever stops the render
-            if scratch:
-                shutil.rmtree(scratch, ignore_errors=True)
+    with scratch.folder("scaffold-view-") as view:
+        yield layers.build_view(source.spec.layers, config, view)
 
 
 @contextlib.contextmanager

@@ -12,12 +12,11 @@ replaced.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold import creating, git, history, merging, remotes, updating
+from scaffold import creating, git, history, remotes, render_stage, scratch, updating
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -227,10 +226,10 @@ def _update(task: UpdateTask) -> UpdateOutcome:
         return refusal
     render = dataclasses.replace(task.render, previous=answers.values)
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-cohort-") as scratch,
-        merging.RenderStage(repo) as stage,
+        scratch.folder("scaffold-cohort-") as temporary,
+        render_stage.RenderStage(repo) as stage,
     ):
-        render_dir = Path(scratch) / task.project.name  # Copier's _folder_name, as at creation
+        render_dir = temporary / task.project.name  # Copier's _folder_name, as at creation
         rendered = updating.render_on_base(repo, stage, render, base, answers, render_dir, main)
         versions = rendered.versions
         done = {"before": versions.before, "after": versions.after}

@@ -9,12 +9,11 @@ ScaffoldError.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold import git, history, merging
+from scaffold import git, history, render_stage, scratch
 from scaffold.answers import Answers
 from scaffold.project import read_checked_answers
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -95,10 +94,10 @@ def _changed_since_render(
         defaults=True,  # never a prompt: questions new to the template take their defaults
     )
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch,
-        merging.RenderStage(repo) as stage,
+        scratch.folder("scaffold-check-") as temporary,
+        render_stage.RenderStage(repo) as stage,
     ):
-        render_dir = Path(scratch) / root.name
+        render_dir = temporary / root.name
         render.render(render_dir)
         tree = stage.write_tree(render_dir)
         base_tree = base.restore_tree or stage.tree_of(base.commit)

@@ -1,7 +1,7 @@
 """Updating a project: render the template again on top of the project's base render, then merge.
 
 `render_on_base` renders the template with the project's answers and commits that render in a
-`merging.RenderStage` with the base render as its parent; nothing reaches the project's `.git`
+`render_stage.RenderStage` with the base render as its parent; nothing reaches the project's `.git`
 yet. Then either `scaffold update` merges it into HEAD in the worktree (git's own conflict
 state), or `merge_on_branch` commits the merge on a branch of its own without a worktree, as
 `scaffold cohort update` does for every student: the student's main is never touched.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffold import git, history, merging
+from scaffold import diffing, git, history, render_stage
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import RenderJob
@@ -69,7 +69,7 @@ class RenderedUpdate:
 
 def render_on_base(
     repo: Repo,
-    stage: merging.RenderStage,
+    stage: render_stage.RenderStage,
     render: RenderJob,
     base: history.Base,
     current: Answers,
@@ -116,7 +116,7 @@ def render_on_base(
 
 
 def prove_by_render(
-    stage: merging.RenderStage, base: history.Base, render: RenderJob, render_dir: Path
+    stage: render_stage.RenderStage, base: history.Base, render: RenderJob, render_dir: Path
 ) -> None:
     """Refuse a base that must be proven (see `history.Base.needs_render_proof`) unless `render`,
     its answers at its version, gives exactly its files."""
@@ -144,13 +144,13 @@ class BranchMerge:
 
     branch: str
     commit: str | None  # the branch's new tip; None when it was not made (conflicts)
-    conflicts: list[merging.Conflict]
-    changes: list[merging.Change]  # the files the merge changes, conflicts excluded
+    conflicts: list[diffing.Conflict]
+    changes: list[diffing.Change]  # the files the merge changes, conflicts excluded
 
 
 def merge_on_branch(
     repo: Repo,
-    stage: merging.RenderStage,
+    stage: render_stage.RenderStage,
     rendered: RenderedUpdate,
     branch: str,
     commit_conflicts: bool = False,

@@ -9,13 +9,12 @@ project's files unchanged. Later updates merge newer renders from it, as for any
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import git, history, merging
+from scaffold import diffing, git, history, interrupts, merging, render_stage, scratch, ui
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError
 from scaffold.rendering import BuiltinTemplate, RenderJob
@@ -30,10 +29,10 @@ def run(repo: Repo, root: Path, render: RenderJob, answers: Answers, dry_run: bo
     _refuse_if_it_has_a_base(repo, root)
     _refuse_other_version(render, answers)
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-adopt-") as scratch,
-        merging.RenderStage(repo) as stage,
+        scratch.folder("scaffold-adopt-") as temporary,
+        render_stage.RenderStage(repo) as stage,
     ):
-        render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
+        render_dir = temporary / root.name  # the project's name: Copier's _folder_name
         rendered = render.render(render_dir)
         tree = stage.write_tree(render_dir)
         _print_differences(stage.changes(tree, "HEAD"), rendered)
@@ -53,12 +52,21 @@ def run(repo: Repo, root: Path, render: RenderJob, answers: Answers, dry_run: bo
             merger,
         )
         stage.keep()
-    merging.fast_forward(repo, adoption)
-    typer.echo(
-        f"Adopted: {root} now records the {rendered.template_label} render as its base "
-        f"({render_commit[:12]}). `scaffold update` merges newer templates from it."
-    )
-    typer.echo("Undo with `git reset --hard HEAD~1`.")
+    head = repo.head.commit.hexsha
+    with interrupts.noted() as stops:  # git records it whole; then the stop is told
+        merging.fast_forward(repo, adoption)
+    with ui.output_may_be_gone():
+        typer.echo(
+            f"Adopted: {root} now records the {rendered.template_label} render as its base "
+            f"({render_commit[:12]}). `scaffold update` merges newer templates from it."
+        )
+        typer.echo(f"Undo with `git reset --hard {head[:12]}`.")
+    if stops.requested:
+        ui.forget_closed_output()
+        raise ScaffoldError(
+            f"Interrupted: the adopted base is recorded; `git reset --hard {head[:12]}` undoes it.",
+            exit_code=128 + stops.first,
+        )
     return 0
 
 
@@ -94,7 +102,7 @@ def _refuse_other_version(render: RenderJob, answers: Answers) -> None:
         )
 
 
-def _print_differences(changes: list[merging.Change], rendered: Answers) -> None:
+def _print_differences(changes: list[diffing.Change], rendered: Answers) -> None:
     """How the project differs from the render: what updates will keep as the user's."""
     if not changes:
         typer.echo(f"The project's files are exactly the {rendered.template_label} render.")

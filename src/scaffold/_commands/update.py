@@ -13,14 +13,25 @@ says how the project was left: a signal while git merges waits for git to finish
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from scaffold import changelog, git, history, merging, ui, updating
+from scaffold import (
+    changelog,
+    diffing,
+    git,
+    history,
+    ignored,
+    interrupts,
+    merging,
+    render_stage,
+    scratch,
+    ui,
+    updating,
+)
 from scaffold.answers import Answers
 from scaffold.errors import ScaffoldError, interrupted
 from scaffold.project import locate, read_checked_answers
@@ -64,16 +75,25 @@ def run(job: UpdateJob) -> int:
     state = _State()
     try:
         return _update(job, state)
-    except ScaffoldError as error:
-        if error.exit_code == 1:  # 1 means "conflicts to resolve" here: every refusal is 2
-            error.exit_code = 2
+    except (KeyboardInterrupt, Exception) as error:
+        # A stop request may come back as another error: git, stopped by the same Ctrl-C (sent
+        # to the whole process group), fails, or gitpython's pipe to it breaks.
+        if isinstance(error, KeyboardInterrupt) or _stopped_by_a_request(error):
+            ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
+            raise interrupted(state.interrupted()) from None
+        if isinstance(error, ScaffoldError) and error.exit_code == 1:
+            error.exit_code = 2  # 1 means "conflicts to resolve" here: every refusal is 2
+        if isinstance(error, GitCommandError):  # before the merge: nothing was changed
+            detail = str(error.stderr or error).strip()
+            raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
         raise
-    except GitCommandError as error:  # before the merge: nothing was changed
-        detail = str(error.stderr or error).strip()
-        raise ScaffoldError(f"git failed: {detail}", exit_code=2) from error
-    except KeyboardInterrupt:
-        ui.forget_closed_output()  # a pipeline's Ctrl-C may have stopped our reader too
-        raise interrupted(state.interrupted()) from None
+
+
+def _stopped_by_a_request(error: Exception) -> bool:
+    """The error is a stop request's doing (not the message of one, `_State.stopped_by`)."""
+    if not interrupts.received():
+        return False
+    return not (isinstance(error, ScaffoldError) and error.exit_code > 128)
 
 
 @dataclass
@@ -106,7 +126,7 @@ class _State:
         return "Interrupted: nothing was changed."
 
     def stopped_by(self, signum: int) -> ScaffoldError:
-        """A signal held while git worked (`merging.signals_held`): stop now, saying how the
+        """A stop request noted while git worked (`interrupts.noted`): stop now, saying how the
         project was left."""
         ui.forget_closed_output()  # the message, and Python's exit, must not fail on a dead pipe
         return ScaffoldError(self.interrupted(), exit_code=128 + signum)
@@ -139,13 +159,13 @@ def _update(job: UpdateJob, state: _State) -> int:
         for note in base.notes:
             typer.echo(note)
     with (
-        tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch,
-        merging.RenderStage(repo) as stage,
+        scratch.folder("scaffold-update-") as temporary,
+        render_stage.RenderStage(repo) as stage,
     ):
         if base.needs_render_proof:
             proof = _render_at_its_version(repo, base, job)
-            updating.prove_by_render(stage, base, proof, Path(scratch) / "proof" / root.name)
-        render_dir = Path(scratch) / root.name  # the project's name: Copier's _folder_name
+            updating.prove_by_render(stage, base, proof, temporary / "proof" / root.name)
+        render_dir = temporary / root.name  # the project's name: Copier's _folder_name
         rendered = updating.render_on_base(
             repo, stage, render, base, answers, render_dir, downgrade=job.downgrade
         )
@@ -164,20 +184,20 @@ def _update(job: UpdateJob, state: _State) -> int:
                     typer.echo(f"Otherwise up to date: {up_to_date}. Nothing was changed.")
                 return UPDATED
             state.repo, state.head = repo, repo.head.commit.hexsha
-            with merging.signals_held() as stops:
+            with interrupts.noted() as stops:
                 stage.keep()
                 merging.fast_forward(repo, head)
             with ui.output_may_be_gone():
                 _print_recorded(base, rendered.parent)
                 typer.echo(f"Already up to date: {up_to_date}.")
-            if stops:
-                raise state.stopped_by(stops[0])
+            if stops.requested:
+                raise state.stopped_by(stops.first)
             return UPDATED
         if repo.head.is_detached:
             with ui.output_may_be_gone():
                 typer.echo(_DETACHED)
         preview = stage.preview_merge(commit, head)
-        in_the_way = stage.in_the_way(head, preview.tree, root)
+        in_the_way = ignored.in_the_way(stage, head, preview.tree, root)
         if job.dry_run:
             with ui.output_may_be_gone():
                 _print_preview(preview, versions, in_the_way, base)
@@ -190,7 +210,7 @@ def _update(job: UpdateJob, state: _State) -> int:
         state.repo, state.head = repo, repo.head.commit.hexsha
         # From here the project changes: a signal waits until git is done, so that the update
         # is whole (committed, or in git's conflict state) and can be told truthfully.
-        with merging.signals_held() as stops:
+        with interrupts.noted() as stops:
             stage.keep()  # only now does anything reach the project's .git
             if head != "HEAD":
                 merging.fast_forward(repo, head)
@@ -202,8 +222,8 @@ def _update(job: UpdateJob, state: _State) -> int:
             _print_recorded(base, rendered.parent)
         _report(outcome, repo, root, versions, commit, undo=state.head[:12])
         _print_release_notes(render.source, versions)
-    if stops:
-        raise state.stopped_by(stops[0])
+    if stops.requested:
+        raise state.stopped_by(stops.first)
     return UPDATED if outcome.clean else CONFLICTS
 
 
@@ -299,7 +319,7 @@ def _render_at_its_version(repo: Repo, base: history.Base, job: UpdateJob) -> Re
     )
 
 
-def _in_the_way_error(in_the_way: list[merging.InTheWay]) -> ScaffoldError:
+def _in_the_way_error(in_the_way: list[ignored.InTheWay]) -> ScaffoldError:
     lines = "\n".join(f"  {blocker.path}: {blocker.description}" for blocker in in_the_way)
     return ScaffoldError(
         f"The update would lose files of yours that git does not track (ignored), so nothing "
@@ -313,7 +333,7 @@ _VERBS = {"A": "add", "M": "change", "T": "change", "D": "remove", "R": "move"}
 _PAST = {"A": "added", "M": "changed", "T": "changed", "D": "removed", "R": "moved"}
 
 
-def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
+def _change_line(change: diffing.Change, verbs: dict[str, str]) -> str:
     verb = verbs.get(change.status, change.status)
     if change.old_path is not None:
         return f"  {verb:<9} {change.old_path} → {change.path}"
@@ -321,9 +341,9 @@ def _change_line(change: merging.Change, verbs: dict[str, str]) -> str:
 
 
 def _print_preview(
-    preview: merging.MergePreview,
+    preview: diffing.MergePreview,
     versions: updating.Versions,
-    in_the_way: list[merging.InTheWay],
+    in_the_way: list[ignored.InTheWay],
     base: history.Base,
 ) -> None:
     typer.echo(f"Dry run: {versions.title} would")
@@ -362,7 +382,7 @@ def _report(
 ) -> None:
     if outcome.clean:
         typer.echo(f"{versions.title}: merged into {project}, your changes kept.")
-        for change in merging.changes(repo, "HEAD~1", "HEAD"):
+        for change in diffing.changes(repo, "HEAD~1", "HEAD"):
             typer.echo(_change_line(change, _PAST))
         typer.echo(f"Review it with `git show --stat HEAD`; undo it: `git reset --hard {undo}`.")
         return
@@ -376,14 +396,14 @@ def _report(
 
 
 def _print_conflicts(
-    conflicts: list[merging.Conflict], project: Path, versions: updating.Versions, commit: str
+    conflicts: list[diffing.Conflict], project: Path, versions: updating.Versions, commit: str
 ) -> None:
     count = len(conflicts)
     files = "1 file conflicts" if count == 1 else f"{count} files conflict"
     typer.echo(f"{versions.title}: merged into {project}, but {files} with your changes:")
     for conflict in conflicts:
         typer.echo(f"  {conflict.path}: {conflict.description}")
-        typer.echo(f"      to settle: {merging.how_to_settle(conflict)}")
+        typer.echo(f"      to settle: {diffing.how_to_settle(conflict)}")
     if any(conflict.has_markers for conflict in conflicts):
         typer.echo(
             "Conflict markers: <<<<<<< HEAD starts your lines, >>>>>>> "

@@ -6,7 +6,8 @@ The manifest DIR/cohort.yml is saved after every student, so Ctrl-C leaves it va
 the same command again skips the students made, retries the failed ones and adds new rows.
 
 Exit codes: 0 every row made (and pushed, with --push); 1 some row was not; 2 refused whole
-(an unreadable roster, a DIR that is not this cohort's), nothing made; 130 interrupted.
+(an unreadable roster, a DIR that is not this cohort's), nothing made; 128 + the signal
+interrupted (130 for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffold import __version__, batch, cohort, students
+from scaffold import __version__, batch, cohort, interrupts, students
 from scaffold._commands.cohort import _patterns, _shared
 from scaffold.cohort import CREATED, FAILED, REFUSED, Cohort, Student
 from scaffold.errors import ScaffoldError, interrupted
@@ -57,10 +58,11 @@ def run(job: CohortNewJob) -> int:
     _patterns.refuse_rows(patterns, roster)
     out = job.out.expanduser().absolute()
     _refuse_unrelated(out, job.roster)
-    out.mkdir(parents=True, exist_ok=True)
-    stop = batch.Stop()  # from here on, Ctrl-C lets the students under way finish
-    with cohort.locked(out), stop.installed():
-        return _make(job, data, source, roster, out, stop)
+    # From here on a stop lets the students under way finish, and is told with what is there.
+    with interrupts.noted() as stop:
+        out.mkdir(parents=True, exist_ok=True)
+        with cohort.locked(out):
+            return _make(job, data, source, roster, out, stop)
 
 
 def _make(
@@ -69,7 +71,7 @@ def _make(
     source: BuiltinTemplate,
     roster: Roster,
     out: Path,
-    stop: batch.Stop,
+    stop: interrupts.Stops,
 ) -> int:
     manifest = cohort.manifest_in(out)
     the_cohort = cohort.load(manifest) if manifest else Cohort(out / cohort.MANIFEST_FILE)
@@ -84,7 +86,7 @@ def _make(
     results: dict[str, str] = {}  # id -> what happened this run
     with (
         shared_view(source) as view,
-        ThreadPoolExecutor(PUSHERS, initializer=batch.hold_stops) as pushers,  # see remotes
+        ThreadPoolExecutor(PUSHERS, initializer=interrupts.block) as pushers,  # see remotes
         _shared.progress("Creating projects", len(plan.to_make) + len(plan.to_push)) as bar,
     ):
         pushes: dict[Future[str | None], Student] = {}

@@ -10,7 +10,7 @@ is made and the report lists the files. A failing student never stops the others
 
 The report goes to the terminal (a table), and to DIR/cohort-update.md and .csv.
 Exit codes: 0 every student updated or up to date (and pushed, with --push); 1 some were not;
-2 refused (an unreadable manifest); 130 interrupted.
+2 refused (an unreadable manifest); 128 + the signal interrupted (130 for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import typer
 
-from scaffold import batch, changelog, cohort, git, students
+from scaffold import batch, changelog, cohort, git, interrupts, students
 from scaffold._commands.cohort import _shared
 from scaffold.cohort import CREATED, Cohort, Student
 from scaffold.errors import ScaffoldError, interrupted
@@ -61,12 +61,12 @@ class CohortUpdateJob:
 def run(job: CohortUpdateJob) -> int:
     the_cohort = cohort.load(job.manifest.expanduser().absolute())
     _check_branch(job.branch)
-    stop = batch.Stop()  # from here on, Ctrl-C lets the students under way finish
-    with cohort.locked(the_cohort.root), stop.installed():
+    # From here on a stop lets the students under way finish.
+    with interrupts.noted() as stop, cohort.locked(the_cohort.root):
         return _update(job, the_cohort, stop)
 
 
-def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: batch.Stop) -> int:
+def _update(job: CohortUpdateJob, the_cohort: Cohort, stop: interrupts.Stops) -> int:
     templates_dir = job.templates_dir or the_cohort.settings.get("templates_dir")
     source = _shared.builtin_source(str(the_cohort.settings.get("template")), templates_dir)
     made = [s for s in the_cohort.students if s.status == CREATED and s.id]
