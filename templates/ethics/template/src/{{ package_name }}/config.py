@@ -28,9 +28,7 @@ class DataConfig:
     # Names for a target's values in predictions and reports, under the target's column name:
     # a target not listed keeps the values its file has (a copied config never names another
     # table's outcomes). A flat mapping, {1: good, 0: bad}, names the values of `target`.
-    label_names: dict[str, Any] = field(
-        default_factory=lambda: {"risk": {"1": "good", "0": "bad"}}
-    )
+    label_names: dict[str, Any] = field(default_factory=lambda: {"risk": {"1": "good", "0": "bad"}})
     # The model's inputs (sex is audited, never an input); null: every column but the target
     # and the sensitive ones.
     features: list[str] | None = field(
