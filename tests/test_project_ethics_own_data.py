@@ -42,7 +42,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 def numbers_table(path: Path) -> Path:
-    """Numeric features only, a 0/1 target; `tier` has three values and `country` one."""
+    """Numeric features only, a 0/1 target, a sensitive `group`; `tier` has three values and
+    `country` one."""
     rng = random.Random(1)
     rows = []
     for _ in range(500):
@@ -50,9 +51,9 @@ def numbers_table(path: Path) -> Path:
         years, age = rng.randrange(30), rng.randrange(18, 81)
         score = 0.08 * (income - 50) - 0.12 * (debt - 20) + 0.05 * (years - 15)
         repaid = int(score + rng.gauss(0, 1) > 0)
-        gender = rng.choice(["f", "m"])
-        rows.append([income, debt, years, age, gender, repaid, rng.randrange(3), "nl"])
-    header = ["income", "debt", "years", "age", "gender", "repaid", "tier", "country"]
+        group = rng.choice(["a", "b"])
+        rows.append([income, debt, years, age, group, repaid, rng.randrange(3), "nl"])
+    header = ["income", "debt", "years", "age", "group", "repaid", "tier", "country"]
     return write_csv(path, header, rows)
 
 
@@ -131,7 +132,7 @@ NUMBERS = {
     "data.target": "repaid",
     "data.positive_label": 1,
     "data.features": ["income", "debt", "years", "age"],
-    "fairness.sensitive": {"gender": None, "age": [40]},
+    "fairness.sensitive": {"group": None, "age": [40]},
     "fairness.attribute": "age",
 }
 TEXT = {
@@ -214,6 +215,9 @@ def test_the_model_card_and_datasheet_speak_of_the_own_table(
     results = card.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
     assert metrics["verdict"] in results
     assert "Fewer than 30 people" in results
+    figures = {path.name for path in (env.project / "reports" / "figures").glob("fairness_*")}
+    # The first run's figure of its own column (group) is gone: not reported beside these.
+    assert figures == {"fairness_gender.png", "fairness_age.png"}
     datasheet = (env.project / "data" / "README.md").read_text(encoding="utf-8")
     composition = datasheet.split("<!-- data:start -->")[1].split("<!-- data:end -->")[0]
     assert "516" in composition and "84" in composition and "income" in composition
@@ -229,10 +233,10 @@ ERRORS = {
     "one value": ({"data.target": "country"}, "the target country has one value (nl)"),
     "missing column": (
         {"data.features": ["income", "salary"]},
-        "missing column(s) salary; the table has income, debt, years, age, gender, repaid",
+        "missing column(s) salary; the table has income, debt, years, age, group, repaid",
     ),
     "many groups": (
-        {"fairness.sensitive": {"gender": None, "age": None}},
+        {"fairness.sensitive": {"group": None, "age": None}},
         "groups, more than fairness.max_groups (10)",
     ),
     "label_names": (
@@ -251,7 +255,7 @@ def test_a_table_that_does_not_fit_is_refused_in_one_line(
     paths = {}
     for name, (changes, _) in ERRORS.items():
         config = json.loads(json.dumps(base))
-        config["fairness"].update({"sensitive": {"gender": None}, "attribute": "gender"})
+        config["fairness"].update({"sensitive": {"group": None}, "attribute": "group"})
         for key, value in changes.items():
             section, setting = key.split(".")
             config[section][setting] = value
