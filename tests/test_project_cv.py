@@ -100,6 +100,9 @@ def test_train_reaches_the_baseline_accuracy(trained: dict, env: ProjectEnv) -> 
     assert trained["dataset"] == {"train": 1259, "validation": 269, "test": 269}
     assert trained["training"]["model"] == "cnn"
     assert 1 <= trained["training"]["best_epoch"] <= trained["training"]["epochs"] <= 15
+    assert trained["training"]["steps"] <= 500  # the default budget, in optimiser steps
+    assert trained["better_than_baseline"] is True and trained["baseline"]["accuracy"] < 0.2
+    assert trained["data"]["sample"] is True and trained["data"]["rows"] == 1797
     figures = env.project / "reports" / "figures"
     for name in ("confusion_matrix.png", "training_curves.png", "misclassified.png"):
         header = (figures / name).read_bytes()[:24]
@@ -118,6 +121,11 @@ def test_report_fills_the_readme_and_card_from_the_metrics(trained: dict, env: P
     assert "![Misclassified](reports/figures/misclassified.png)" in results
     card = (env.project / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert f"{trained['macro_f1']:.4f}" in card
+    # The sample keeps its own texts; the datasheet's composition is the run's.
+    sheet = (env.project / "data" / "README.md").read_text(encoding="utf-8")
+    assert "hand-written" in card and "hand-written" in sheet
+    composition = sheet.split("<!-- data:start -->")[1].split("<!-- data:end -->")[0]
+    assert "`data/sample/digits.npz`" in composition and "| 3 | 183 |" in composition
 
 
 def test_evaluate_and_predict_from_the_shell(trained: dict, env: ProjectEnv) -> None:
@@ -201,11 +209,15 @@ def expect_label(page: Page, label: str) -> None:
 
 
 def test_an_example_digit_is_one_click_from_its_label(page: Page) -> None:
+    # The run's examples: test digits 0 to 5, one of each (model_info.json), each captioned
+    # with its true label.
     expect(page.get_by_role("button", name="Example image 1")).to_be_visible()
-    expect(page.get_by_role("button", name="Example image 3")).to_be_visible()
-    page.get_by_role("button", name="Example image 1").click()
+    expect(page.get_by_role("button", name="Example image 6")).to_be_visible()
+    captions = page.locator("#demo-example-buttons .example-label")
+    expect(captions).to_have_text(["0", "1", "2", "3", "4", "5"])
+    page.get_by_role("button", name="Example image 4").click()
     expect_label(page, "3")
-    expect(page.get_by_role("img", name="The image to classify: Example image 1")).to_be_visible()
+    expect(page.get_by_role("img", name="The image to classify: Example image 4")).to_be_visible()
 
 
 def test_an_uploaded_png_gets_a_label(page: Page, env: ProjectEnv, tmp_path: Path) -> None:
@@ -255,4 +267,4 @@ def test_a_file_that_is_not_an_image_shows_the_servers_reason(
     )
     # The server goes on serving: a real image right after gets its label.
     page.get_by_role("button", name="Example image 2").click()
-    expect_label(page, "7")
+    expect_label(page, "1")

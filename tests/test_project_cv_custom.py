@@ -52,7 +52,7 @@ def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
     # A short run: the default project's test holds training to its accuracy; this one is about
     # MLflow and the awkward answers. Unlisted keys keep configs/config.yaml's defaults.
     quick = env.project / "configs" / "quick.yaml"
-    quick.write_text("train:\n  epochs: 3\n", encoding="utf-8")
+    quick.write_text("train:\n  steps: 60\n  batch_size: 64\n", encoding="utf-8")  # 3 epochs
     env.command("train", "--config", str(quick))
     metrics = json.loads((env.project / "reports" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["training"]["epochs"] == 3 and 0.3 <= metrics["accuracy"] <= 1
