@@ -70,8 +70,14 @@ def compare(
 
     model, baseline = score(model_ids), score(baseline_ids)
     draws = np.random.default_rng(seed).integers(0, len(true_ids), (resamples, len(true_ids)))
-    model_draws = _scores(true_ids[draws], model_ids[draws], classes)
-    baseline_draws = _scores(true_ids[draws], baseline_ids[draws], classes)
+    # In chunks of resamples: a large test split's index arrays stay small.
+    chunks = np.array_split(draws, max(1, resamples * len(true_ids) // 1_000_000))
+    model_parts = [_scores(true_ids[rows], model_ids[rows], classes) for rows in chunks]
+    baseline_parts = [_scores(true_ids[rows], baseline_ids[rows], classes) for rows in chunks]
+    model_draws = {k: np.concatenate([part[k] for part in model_parts]) for k in model_parts[0]}
+    baseline_draws = {
+        k: np.concatenate([part[k] for part in baseline_parts]) for k in baseline_parts[0]
+    }
 
     def interval(values: np.ndarray) -> list[float]:
         low, high = np.percentile(values, [2.5, 97.5])
