@@ -4,10 +4,13 @@
 //
 //   renderInput(container, ui)        build the labelled input controls inside `container`, an
 //                                     empty element inside the page's <form>
-//   exampleLabel(example) -> string   the text of the button of one of the project's examples
-//                                     (EXAMPLE_INPUTS in __init__.py), or an element such as
-//                                     a thumbnail (its alt text then names the button)
-//   showExample(container, example)   put that example into the controls
+//   exampleLabel(input, example) -> string
+//                                     the text of the button of one of the examples, or an
+//                                     element such as a thumbnail (its alt text then names the
+//                                     button); `example` is {input, label}: label is the true
+//                                     label of an example drawn from the run's test split
+//                                     (model_info.json), absent for the sample's EXAMPLE_INPUTS
+//   showExample(container, input)     put that example's input into the controls
 //   readInputs(container) -> items    the `inputs` list of the request to POST /predict; throw
 //                                     an Error to show its message instead of sending
 //   renderResult(container, prediction, item, ui)
@@ -186,10 +189,10 @@ async function predict(event) {
 
 function addExamples(examples) {
   for (const example of examples) {
-    const button = el("button", { type: "button", class: "example" }, widget.exampleLabel(example));
+    const button = el("button", { type: "button", class: "example" }, widget.exampleLabel(example.input, example));
     button.addEventListener("click", () => {
       if (busy) return;
-      widget.showExample(inputBox, example);
+      widget.showExample(inputBox, example.input);
       form.requestSubmit();
     });
     exampleButtons.append(button);
