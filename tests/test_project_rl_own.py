@@ -6,8 +6,8 @@ and the demo page's examples clicked in headless Chromium.
 
 The budget: Acrobot's tuned 100,000 timesteps solve it with every seed tried (bench/bench_rl.py
 --envs, docs/benchmarks.md); the suite trains 32,768 (8 rollouts of 16 environments × 256 steps)
-with the same tuned settings, which checks the mechanics and is clearly better than random, and
-evaluates on 20 held-out episodes. Slow: two minutes or so.
+with the same tuned settings, which checks the mechanics and is clearly better than random (with
+seed 42 it even solves it, -80.8), and evaluates on 20 held-out episodes. Slow: two minutes or so.
 """
 
 from __future__ import annotations
@@ -108,11 +108,15 @@ def test_changing_env_id_alone_picks_acrobots_tuned_settings(
 def test_train_says_its_verdict_against_a_random_agent(trained: tuple[dict, str]) -> None:
     metrics, printed = trained
     assert metrics["verdict"] in printed
+    # Seed 42 already solves it in the suite's budget (-80.8 over these 20 episodes, measured);
+    # the verdict must say what the numbers say either way.
+    head = "Solved" if metrics["mean_return"] >= -100 else "Not solved (threshold -100)"
+    assert metrics["solved"] is (head == "Solved")
     assert metrics["verdict"].startswith(
-        f"Not solved (threshold -100): Acrobot-v1, PPO, {SUITE_BUDGET:,} timesteps: mean return"
+        f"{head}: Acrobot-v1, PPO, {SUITE_BUDGET:,} timesteps: mean return"
     )
     assert "better than a random agent" in metrics["verdict"]
-    assert metrics["better_than_baseline"] and not metrics["solved"]
+    assert metrics["better_than_baseline"]
     assert metrics["reward_threshold"] == -100.0 and metrics["episodes"] == 20
     assert metrics["baseline"]["name"] == "random agent"
     assert metrics["baseline"]["mean_return"] == metrics["random_mean_return"] == -500.0
