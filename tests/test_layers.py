@@ -173,3 +173,22 @@ def test_compiled_and_cache_files_never_reach_a_render(
             if path.name in ("__pycache__", ".DS_Store") or path.suffix in (".pyc", ".pyo")
         ]
         assert junk == [], (merged, junk)
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_layers_readme_sections_go_into_the_readme_not_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merged: bool
+) -> None:
+    template_set = four_layer_set(tmp_path / "set")
+    # The topmost layer's section wins: leave NLP's own-data section out of this one.
+    (template_set / "nlp" / "template" / "readme" / "own-data.md.jinja").unlink(missing_ok=True)
+    sections = template_set / "shared" / "template" / "readme"
+    sections.mkdir()
+    (sections / "own-data.md.jinja").write_text("Bring {{ package_name }} your own rows.\n")
+    (sections / "usage.md.jinja").write_text("## Middle usage\n\nFrom the middle layer.\n")
+    dest = render(template_set, tmp_path / "out" / "proj", monkeypatch, merged=merged)
+    readme = (dest / "README.md").read_text(encoding="utf-8")
+    assert "## Use your own data\n\nBring proj your own rows.\n" in readme
+    assert readme.index("## Results") < readme.index("## Use your own data")
+    assert readme.index("## Quickstart") < readme.index("## Middle usage")
+    assert not (dest / "readme").exists()

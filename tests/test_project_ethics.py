@@ -246,8 +246,19 @@ def expect_decision(page: Page, url: str, applicant: dict) -> None:
     expect(page.get_by_role("alert")).to_be_hidden()
 
 
-def test_the_form_holds_a_worked_example_and_decides_it(page: Page, url: str) -> None:
-    worked = catalog_examples()[0]
+def served_examples(env: ProjectEnv) -> list[dict]:
+    """The examples `train` saved with the model (people of its test split, one per outcome):
+    the ones the demo page shows, in order."""
+    info = (env.project / "models" / "fair" / "model_info.json").read_text(encoding="utf-8")
+    return json.loads(info)["examples"]
+
+
+def test_the_form_holds_a_worked_example_and_decides_it(
+    page: Page, url: str, env: ProjectEnv
+) -> None:
+    examples = served_examples(env)
+    assert [example["label"] for example in examples] == ["bad", "good"]
+    worked = examples[0]["input"]
     expect(page.get_by_label("credit amount")).to_have_value(str(worked["credit_amount"]))
     expect(page.get_by_label("purpose")).to_have_value(worked["purpose"])
     expect(page.get_by_label("age", exact=True)).to_have_value(str(worked["age"]))
@@ -255,13 +266,17 @@ def test_the_form_holds_a_worked_example_and_decides_it(page: Page, url: str) ->
     expect_decision(page, url, worked)
 
 
-def test_a_changed_field_and_an_example_get_decisions(page: Page, url: str) -> None:
+def test_a_changed_field_and_an_example_get_decisions(
+    page: Page, url: str, env: ProjectEnv
+) -> None:
+    worked, second = (example["input"] for example in served_examples(env))
     page.get_by_label("duration").fill("6")
     page.get_by_label("housing").select_option("rent")
     page.get_by_role("button", name="Decide", exact=True).click()
-    expect_decision(page, url, {**catalog_examples()[0], "duration": 6, "housing": "rent"})
-    second = catalog_examples()[1]
-    page.get_by_role("button", name=f"Credit of {second['credit_amount']} for radio/TV").click()
+    expect_decision(page, url, {**worked, "duration": 6, "housing": "rent"})
+    # The button names the example's true outcome and its first values.
+    button = page.get_by_role("button", name=f"good: age {second['age']}, job {second['job']}")
+    button.click()
     expect(page.get_by_label("age", exact=True)).to_have_value(str(second["age"]))
     expect_decision(page, url, second)
 

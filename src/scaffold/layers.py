@@ -25,6 +25,9 @@ from scaffold.questions import layer_config
 # Never part of a render, whatever installed the template: pip byte-compiles a wheel's .py
 # files, and Copier leaves its default exclusions off once `_subdirectory` is set.
 JUNK = ("__pycache__", "*.py[co]", ".DS_Store", "~*", ".git")
+# A layer's README sections: Markdown (Jinja) files in this folder of its files, included by
+# the README of whichever layer renders it, never project files themselves.
+SECTIONS = "readme"
 _COPIER_FILES = ("copier.yml", "copier.yaml")
 _UNSET = object()
 
@@ -78,6 +81,22 @@ def build_view(layers: tuple[Path, ...], config: dict[str, Any], root: Path) -> 
     for layer in layers:
         _copy_files(layer_files_root(layer), root / "template", layer.resolve(), preserve_links)
     return root
+
+
+def render_exclusions() -> list[str]:
+    """What a render of a built-in template's layers leaves out: the junk, and the layers'
+    README sections (their folder, at the top of a layer's files)."""
+    return [*JUNK, f"/{SECTIONS}"]
+
+
+def add_sections_loader(env: Any, stack: tuple[Path, ...]) -> None:
+    """Let the templates Copier renders with `env` include `readme/NAME`, the README section
+    NAME of the topmost layer of `stack` that has one, in a merged view or in one layer's run
+    alike. The files are the layers' own, judged by `scaffold.trust` with the rest."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    roots = [str(layer_files_root(layer)) for layer in reversed(stack)]
+    env.loader = ChoiceLoader([env.loader, FileSystemLoader(roots, followlinks=False)])
 
 
 def layer_files_root(layer: Path) -> Path:

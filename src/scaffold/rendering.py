@@ -224,6 +224,7 @@ class RenderJob:
         pretend: bool = False,
     ) -> Any:
         Worker, Template = _copier()
+        stack = self.source.spec.layers if isinstance(self.source, BuiltinTemplate) else ()
 
         settings: dict[str, Any] = dict(
             data=data,
@@ -231,7 +232,7 @@ class RenderJob:
             user_defaults=self.user_defaults,
             overwrite=True,  # layers never share a path; a rerender overwrites its own files
             quiet=True,
-            exclude=list(layers.JUNK),
+            exclude=layers.render_exclusions() if stack else list(layers.JUNK),
             unsafe=self.trust,
             pretend=pretend,
             cleanup_on_error=False,  # the caller renders into a staging directory it removes
@@ -249,6 +250,8 @@ class RenderJob:
             # The template is here now (a git one is cloned), and nothing of it ran yet: Copier
             # imports its Jinja extensions when it first renders anything.
             self._refuse_untrusted(worker.template, src, walk=not plain_directory)
+            if stack:
+                layers.add_sections_loader(worker.jinja_env, stack)
             if shortcuts:
                 # Copier copies a file's executable bit into the destination's git index,
                 # running `git config` once per file to learn whether git would miss it.

@@ -24,9 +24,11 @@ class DataConfig:
 
     path: Path = Path("data/german_credit.csv")
     target: str = "risk"
-    positive_label: str = "1"  # the favourable outcome: what the selection rate counts
-    # Names for the target's values in predictions and reports; a value not listed keeps its own.
-    label_names: dict[str, str] = field(default_factory=lambda: {"1": "good", "0": "bad"})
+    positive_label: str = "1"  # the favourable outcome (a value of the target, or its name)
+    # Names for a target's values in predictions and reports, under the target's column name:
+    # a target not listed keeps the values its file has (a copied config never names another
+    # table's outcomes). A flat mapping, {1: good, 0: bad}, names the values of `target`.
+    label_names: dict[str, Any] = field(default_factory=lambda: {"risk": {"1": "good", "0": "bad"}})
     # The model's inputs (sex is audited, never an input); null: every column but the target
     # and the sensitive ones.
     features: list[str] | None = field(
@@ -46,10 +48,47 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
+        self.positive_label = value_text(self.positive_label)
+        self.label_names = _label_names(self.label_names, self.target)
+        if self.features is not None and not self.features:
+            raise ValueError("data: features is empty; list the input columns, or null for all")
         if not (0 < self.validation_fraction < 1 and 0 < self.test_fraction < 1) or (
             self.validation_fraction + self.test_fraction >= 1
         ):
             raise ValueError("data: validation_fraction and test_fraction are fractions below 1")
+
+    def names(self) -> dict[str, str]:
+        """The names given to the target's values (text of a value -> name); {} for none."""
+        names: dict[str, str] = self.label_names.get(self.target, {})
+        return names
+
+
+def value_text(value: Any) -> str:
+    """A value of a table as text: 1, 1.0 and "1" alike (pandas reads a column of whole
+    numbers with a gap as floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _label_names(raw: Any, target: str) -> dict[str, dict[str, str]]:
+    """`label_names` as {column: {value: name}}; a flat {value: name} names `target`'s."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"data: label_names maps values to names, e.g. {{{target}: {{1: yes}}}}")
+    nested = [isinstance(value, dict) for value in raw.values()]
+    if any(nested) and not all(nested):
+        raise ValueError(
+            "data: label_names is either {value: name} for the target or "
+            "{column: {value: name}}, not both"
+        )
+    if not all(nested):
+        raw = {target: raw}
+    return {
+        str(column): {value_text(value): str(name) for value, name in names.items()}
+        for column, names in raw.items()
+    }
 
 
 @dataclass
@@ -72,12 +111,18 @@ class FairnessConfig:
     attribute: str = "age"  # the sensitive column the mitigation acts on
     method: str = "exponentiated_gradient"  # exponentiated_gradient | threshold_optimizer | none
     constraint: str = "demographic_parity"  # demographic_parity | equalized_odds
+    # A group with fewer people in the test split is named in a warning: its rates are noisy.
+    min_group_size: int = 30
+    # A sensitive column with more distinct values is refused unless binned (its edges given).
+    max_groups: int = 10
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"fairness: method must be one of {', '.join(METHODS)}")
         if self.constraint not in CONSTRAINTS:
             raise ValueError(f"fairness: constraint must be one of {', '.join(CONSTRAINTS)}")
+        if self.min_group_size < 1 or self.max_groups < 2:
+            raise ValueError("fairness: min_group_size is at least 1 and max_groups at least 2")
         if self.attribute not in self.sensitive:
             raise ValueError(
                 f"fairness: attribute {self.attribute!r} is not one of the sensitive columns "
@@ -176,11 +221,8 @@ def _normalize(cls: type, raw: dict[str, Any], where: str) -> dict[str, Any]:
             not isinstance(value, int) or isinstance(value, bool)
         ):
             raise ValueError(f"{where}: {key} must be a whole number, not {value!r}")
-    if cls is DataConfig:
-        if "positive_label" in raw:
-            raw["positive_label"] = str(raw["positive_label"])
-        if isinstance(raw.get("label_names"), dict):
-            raw["label_names"] = {str(k): str(v) for k, v in raw["label_names"].items()}
+    if cls is DataConfig and "positive_label" in raw:
+        raw["positive_label"] = value_text(raw["positive_label"])
     if cls is FairnessConfig and "sensitive" in raw:
         sensitive = raw["sensitive"]
         if not isinstance(sensitive, dict) or not sensitive:

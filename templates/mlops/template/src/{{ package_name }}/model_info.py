@@ -44,14 +44,18 @@ def load(model_dir: str | Path) -> dict[str, Any]:
 def pick_examples(
     inputs: Sequence[Any], labels: Sequence[Hashable], limit: int = 6, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Up to `limit` examples `{"input": ..., "label": ...}`: one of each label first, in the
-    labels' order, then others, drawn with `seed` so a re-run picks the same."""
+    """Up to `limit` examples `{"input": ..., "label": ...}`, drawn with `seed` (a re-run picks
+    the same): one of each label in the labels' order, then another of each, and so on, so
+    the examples are as balanced as the labels allow."""
     order = list(range(len(inputs)))
     random.Random(seed).shuffle(order)
-    first_of_label: dict[Hashable, int] = {}
+    by_label: dict[Hashable, list[int]] = {}
     for index in order:
-        first_of_label.setdefault(labels[index], index)
-    by_label = sorted(first_of_label.items(), key=lambda item: str(item[0]))
-    chosen = [index for _, index in by_label][:limit]
-    chosen += [index for index in order if index not in chosen][: limit - len(chosen)]
+        by_label.setdefault(labels[index], []).append(index)
+    queues = [by_label[label] for label in sorted(by_label, key=str)]
+    chosen: list[int] = []
+    while len(chosen) < limit and any(queues):
+        for queue in queues:
+            if queue and len(chosen) < limit:
+                chosen.append(queue.pop(0))
     return [{"input": inputs[index], "label": str(labels[index])} for index in chosen]

@@ -1,8 +1,8 @@
 // The ethics layer's part of the demo page: a form of the model's features in (a list for each
 // category, a number box with its range for each number), the decision, its probability and the
 // features that pushed it most out. The fields come from the served model (GET model), so the
-// form fits whatever table it was trained on; the first of the project's examples is filled in
-// as a worked example. The number boxes show their range but do not enforce it: the server
+// form fits whatever table it was trained on; the first of the model's examples (people of the
+// test split it was trained on, from GET model) is filled in as a worked example. The number boxes show their range but do not enforce it: the server
 // checks every value and its refusal, naming the field, is what the page shows. The page's
 // shell (demo.js) calls these functions; the contract is described at its top.
 
@@ -62,7 +62,7 @@ function buildForm(container, ui) {
     ]);
   });
   container.replaceChildren(
-    ui.el("p", { class: "hint" }, "One applicant: a worked example is filled in; change any value, or try an example."),
+    ui.el("p", { class: "hint" }, "One person: a worked example is filled in; change any value, or try an example."),
     ui.el(
       "div",
       {
@@ -74,9 +74,16 @@ function buildForm(container, ui) {
   );
 }
 
+// An example as the page or GET model gives it: {input, label}, or (older pages) the input alone.
+function inputOf(example) {
+  const wrapped = example && typeof example === "object" && "input" in example && "label" in example;
+  return wrapped ? example.input : example;
+}
+
 function workedExample() {
   const settings = JSON.parse(document.getElementById("demo-settings").textContent);
-  return (settings.examples || [])[0] || null;
+  const first = (model.examples || [])[0] || (settings.examples || [])[0];
+  return first ? inputOf(first) : null;
 }
 
 export function renderInput(container, ui) {
@@ -85,9 +92,9 @@ export function renderInput(container, ui) {
     .then((description) => {
       model = description;
       buildForm(container, ui);
-      const example = pending || workedExample();
+      const person = pending || workedExample();
       pending = null;
-      if (example) showExample(container, example);
+      if (person) showExample(container, person);
     })
     .catch((problem) => {
       container.replaceChildren(
@@ -96,20 +103,25 @@ export function renderInput(container, ui) {
     });
 }
 
-export function exampleLabel(applicant) {
-  const amount = applicant.credit_amount === undefined ? "" : ` ${applicant.credit_amount}`;
-  const purpose = applicant.purpose === undefined ? "" : ` for ${pretty(String(applicant.purpose))}`;
-  return amount || purpose ? `Credit of${amount}${purpose}` : Object.values(applicant).slice(0, 3).join(", ");
+// The button of an example: its true outcome, if known, and its first few values.
+export function exampleLabel(input, example) {
+  const values = Object.entries(inputOf(input) || {})
+    .slice(0, 3)
+    .map(([name, value]) => `${pretty(name)} ${pretty(String(value))}`)
+    .join(", ");
+  const label = example && example.label !== undefined && example.label !== null ? String(example.label) : "";
+  return label ? `${pretty(label)}: ${values}` : values;
 }
 
-export function showExample(container, applicant) {
+export function showExample(container, input) {
+  const person = inputOf(input);
   if (!model) {
-    pending = applicant;
+    pending = person;
     return;
   }
   for (const control of controls(container)) {
-    const value = applicant[control.dataset.feature];
-    if (value !== undefined) control.value = String(value);
+    const value = person[control.dataset.feature];
+    if (value !== undefined && value !== null) control.value = String(value);
   }
 }
 

@@ -1,5 +1,6 @@
 // The NLP layer's part of the demo page: a text box in; the label, its probability and every
-// label's probability as bars out. The page's shell (demo.js) calls these functions; the
+// label's probability as bars out. The labels shown are the model's own (the prediction's
+// `scores`), whatever data it was trained on. The page's shell (demo.js) calls these functions; the
 // contract is described at its top.
 
 export const submitLabel = "Classify";
@@ -34,8 +35,10 @@ export function renderInput(container, ui) {
   container.append(ui.el("label", { for: "demo-text" }, "Text to classify"), box, hint);
 }
 
-export function exampleLabel(text) {
-  return text;
+// An example drawn from the run's test split has its true label: the button says it first
+// (long texts are cut at the button's end), so a person sees whether the model gets it right.
+export function exampleLabel(text, example) {
+  return example && example.label ? `${example.label} · ${text}` : text;
 }
 
 export function showExample(container, text) {
