@@ -12,12 +12,20 @@ torch==2.13.0 -e ".[dev]"`: the local CPU wheel), then runs the project's own `t
 - a budget sweep, one run per `total_timesteps`: the smallest budget whose policy already scores
   at least 475, i.e. the time to solve;
 - with `--thermostat`, the custom environment at several energy prices: return, reward terms,
-  energy per day and the indoor temperature at 02:00, 06:00 and 18:00 (data/README.md's table).
+  energy per day and the indoor temperature at 02:00, 06:00 and 18:00 (data/README.md's table);
+- with `--envs CartPole-v1,Acrobot-v1,...`, each environment with its tuned settings from the
+  project's configs/hyperparams.yaml (a config that changes `env_id` alone, as the README's "Use
+  your own environment" says), once per seed of `--seeds`: held-out mean return and its 95 %
+  interval, solved or not, the random agent, training time. `--jobs N` runs N trainings side by
+  side (each on one thread); `--budget ENV=STEPS` overrides a budget, to try a shorter one.
+  LunarLander-v3 needs Box2D: the project is installed with `gymnasium[box2d]` (its `box2d` extra).
 
 The machine is shared: the load average is printed at start and end.
 
 usage: python bench/bench_rl.py [--runs 3] [--seeds 42,7,123] [--budgets 30000,...] [--thermostat]
                                 [--ppo n_epochs=15 ...]
+       python bench/bench_rl.py --runs 0 --budgets '' --envs Acrobot-v1,MountainCar-v0 \
+                                --seeds 42,7,123 [--jobs 3] [--budget Acrobot-v1=100000]
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -86,7 +95,7 @@ def config_file(
 def train(env: ProjectEnv, config: Path) -> tuple[dict, dict, float]:
     """Metrics, model metadata and the whole command's wall time of one `train` run."""
     start = time.perf_counter()
-    env.command("train", "--config", str(config), timeout=1800)
+    env.command("train", "--config", str(config), timeout=7200)
     elapsed = time.perf_counter() - start
     name = config.stem
     metrics = json.loads((env.project / "reports" / name / "metrics.json").read_text())
@@ -106,6 +115,9 @@ def main() -> None:
     parser.add_argument(
         "--ppo", nargs="*", default=[], metavar="KEY=VALUE", help="e.g. n_epochs=15 n_envs=16"
     )
+    parser.add_argument("--envs", default="", help="e.g. CartPole-v1,Acrobot-v1,MountainCar-v0")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--budget", nargs="*", default=[], metavar="ENV=STEPS")
     args = parser.parse_args()
     ppo = {key: yaml.safe_load(value) for key, value in (item.split("=", 1) for item in args.ppo)}
 
@@ -117,8 +129,18 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        env = ProjectEnv.uv_pip(project, PACKAGE, ("torch==2.13.0", "-e", ".[dev]"))
+        extras = ("gymnasium[box2d]",) if "LunarLander" in args.envs else ()
+        env = ProjectEnv.uv_pip(project, PACKAGE, ("torch==2.13.0", "-e", ".[dev]", *extras))
         print(f"{os.cpu_count()} cores; load average at start: {os.getloadavg()[0]:.1f}\n")
+        if args.envs:
+            budgets = {key: int(value) for key, value in (b.split("=", 1) for b in args.budget)}
+            environments(
+                env,
+                args.envs.split(","),
+                [int(seed) for seed in args.seeds.split(",")],
+                args.jobs,
+                budgets,
+            )
         if args.runs:
             default_runs(env, args.runs, [int(seed) for seed in args.seeds.split(",")], ppo)
         budget_sweep(env, [int(budget) for budget in args.budgets.split(",") if budget], ppo)
@@ -181,6 +203,70 @@ def budget_sweep(env: ProjectEnv, budgets: list[int], ppo: dict) -> None:
             f"{metadata['training_seconds']:.1f} s | {metadata['training_cpu_seconds']:.1f} s |"
         )
     print()
+
+
+def environments(
+    env: ProjectEnv, env_ids: list[str], seeds: list[int], jobs: int, budgets: dict[str, int]
+) -> None:
+    """Each environment with its tuned settings (configs/hyperparams.yaml), once per seed."""
+    tuned = yaml.safe_load((env.project / "configs" / "hyperparams.yaml").read_text())
+    runs = []
+    for env_id in env_ids:
+        for seed in seeds:
+            name = f"{env_id.lower()}-{seed}"
+            data = {
+                "env_id": env_id,
+                "seed": seed,
+                "model_dir": f"models/{name}",
+                "reports_dir": f"reports/{name}",
+                "progress_bar": False,
+                "evaluation": {"episodes": 100, "seed": 1_000_000, "record_frames": 0},
+            }
+            if env_id in budgets:
+                data["total_timesteps"] = budgets[env_id]
+            path = env.project / "configs" / f"{name}.yaml"
+            path.write_text(yaml.safe_dump(data), encoding="utf-8")
+            runs.append((env_id, seed, path))
+
+    def one(run: tuple[str, int, Path]) -> tuple[str, int, dict, dict, float]:
+        env_id, seed, path = run
+        metrics, metadata, elapsed = train(env, path)
+        print(
+            f"  {env_id} seed {seed}: {metrics['verdict']} "
+            f"training {metadata['training_seconds']:.0f} s wall, "
+            f"{metadata['training_cpu_seconds']:.0f} s CPU; load {os.getloadavg()[0]:.1f}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return env_id, seed, metrics, metadata, elapsed
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(one, runs))
+    print("### Tuned settings per environment (configs/hyperparams.yaml), held-out returns\n")
+    print(
+        "| environment | algorithm | timesteps | seed | mean return [95 % interval] "
+        "| solved (threshold) | random agent | training CPU | training wall |"
+    )
+    print("| --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: |")
+    for env_id, seed, metrics, metadata, _ in results:
+        low, high = metrics["interval"]["mean_return"]
+        solved = "yes" if metrics.get("solved") else "**no**"
+        kept = metadata.get("selection", {}).get("kept_timestep")
+        kept_note = f" (kept {kept:,})" if kept is not None else ""
+        print(
+            f"| {env_id} | {metadata['algorithm']} | {metrics['timesteps']:,}{kept_note} | {seed} "
+            f"| {metrics['mean_return']:.1f} [{low:.1f}, {high:.1f}] "
+            f"| {solved} ({metrics.get('reward_threshold', '–')}) "
+            f"| {metrics['random_mean_return']:.1f} | {metadata['training_cpu_seconds']:.0f} s "
+            f"| {metadata['training_seconds']:.0f} s |"
+        )
+    print()
+    tuned_budgets = ", ".join(
+        f"{env_id} {budgets.get(env_id, tuned[env_id]['total_timesteps']):,}"
+        for env_id in env_ids
+        if env_id in tuned
+    )
+    print(f"budgets: {tuned_budgets}\n", flush=True)
 
 
 def thermostat(env: ProjectEnv) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from browser import Watched, watched_page
 from playwright.sync_api import BrowserContext, Locator, Page, expect
-from project_env import ProjectEnv
+from project_env import ProjectEnv, http_json
 from rl_project import QUICK_CONFIG, TORCH
 
 pytestmark = pytest.mark.slow
@@ -234,17 +234,24 @@ def expect_action(page: Page, action: str, echo: str) -> None:
     expect(page.get_by_role("alert")).to_be_hidden()
 
 
-def test_rl_an_example_observation_is_one_click_from_an_action(rl_page: Page) -> None:
+def test_rl_an_example_observation_is_one_click_from_an_action(rl_page: Page, rl_url: str) -> None:
     page = rl_page
     expect(page.get_by_label("pole angle", exact=True)).to_have_value("0")  # labels from /model
-    page.get_by_role("button", name="[0, 0, 0.05, 0.5]").click()
+    # The examples: observations from the run's held-out episodes (model_info.json), each with
+    # the action the policy takes there.
+    example = http_json("GET", f"{rl_url}/model")[1]["examples"][0]
+    button = page.locator("#demo-example-buttons button").first
+    expect(button).to_contain_text(f"→ {example['label']}")
+    button.click()
 
-    expect(page.get_by_label("pole angular velocity")).to_have_value("0.5")
-    expect_action(
-        page,
-        "push right",
-        "cart position 0 · cart velocity 0 · pole angle 0.05 · pole angular velocity 0.5",
-    )
+    labels = ["cart position", "cart velocity", "pole angle", "pole angular velocity"]
+    for label, value in zip(labels, example["input"], strict=True):
+        assert float(page.get_by_label(label, exact=True).input_value()) == pytest.approx(value)
+    result = page.locator("#demo-result")
+    expect(result.locator(".verdict-label")).to_have_text(example["label"])
+    shown = bars(page)
+    assert set(shown) == {"push left", "push right"} and list(shown)[0] == example["label"]
+    expect(result.locator(".echo")).to_contain_text("cart position")
 
 
 def test_rl_typed_numbers_choose_an_action_and_a_blank_is_named(rl_page: Page) -> None:

@@ -63,6 +63,8 @@ def test_train_writes_metrics_figures_and_a_policy(trained: dict, env: ProjectEn
     assert trained["episodes"] == 10 and trained["timesteps"] >= 16384
     assert trained["reward_threshold"] == 475.0
     assert trained["mean_return"] > 2 * trained["random_mean_return"] > 0, trained
+    assert trained["better_than_baseline"] and "better than a random agent" in trained["verdict"]
+    assert trained["data"]["source"] == "CartPole-v1" and trained["data"]["sample"]
     assert trained["std_return"] >= 0
     figures = env.project / "reports" / "figures"
     for name in ("learning_curve.png", "evaluation_returns.png"):
@@ -96,7 +98,12 @@ def test_report_fills_the_readme_with_results_and_figures(trained: dict, env: Pr
     env.command("report")
     readme = (env.project / "README.md").read_text(encoding="utf-8")
     results = readme.split("<!-- results:start -->")[1].split("<!-- results:end -->")[0]
-    assert f"| mean_return | {trained['mean_return']:.4f} |" in results
+    assert f"**{trained['verdict']}**" in results  # first, in bold
+    low, high = trained["interval"]["mean_return"]
+    assert (
+        f"| mean_return | {trained['mean_return']:.4f} | {low:.4f} to {high:.4f} "
+        f"| {trained['baseline']['mean_return']:.4f} |"
+    ) in results
     assert f"| random_mean_return | {trained['random_mean_return']:.4f} |" in results
     for figure in ("episode.gif", "learning_curve.png", "evaluation_returns.png"):
         assert f"(reports/figures/{figure})" in results

@@ -35,9 +35,9 @@ def test_answers_shape_the_project(rl_custom: Path) -> None:
 
 def test_trains_the_custom_environment_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
     thermostat = (env.project / "configs" / "thermostat.yaml").read_text(encoding="utf-8")
-    quick = thermostat.replace("total_timesteps: 100000", "total_timesteps: 4096")
-    quick = quick.replace("  episodes: 100", "  episodes: 5")
-    assert quick != thermostat
+    # PPO's settings and the budget come from configs/hyperparams.yaml; a key here replaces them.
+    quick = thermostat.replace("  episodes: 100", "  episodes: 5") + "total_timesteps: 4096\n"
+    assert "episodes: 5" in quick
     (env.project / "configs" / "thermostat-quick.yaml").write_text(quick, encoding="utf-8")
     env.command("train", "--config", "configs/thermostat-quick.yaml")
 

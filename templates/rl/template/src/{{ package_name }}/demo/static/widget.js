@@ -84,8 +84,11 @@ export function renderInput(container, ui) {
     });
 }
 
-export function exampleLabel(observation) {
-  return `[${observation.map(formatNumber).join(", ")}]`;
+// An example is an observation from the held-out evaluation episodes of the environment the
+// model was trained on (model_info.json), with the action the policy takes there as its label.
+export function exampleLabel(observation, example) {
+  const numbers = `[${observation.map(formatNumber).join(", ")}]`;
+  return example && example.label ? `${numbers} → ${example.label}` : numbers;
 }
 
 export function showExample(container, observation) {
