@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO_ROOT, SET_VERSION, git, run_scaffold
 from project_env import ProjectEnv, http_json, pytest_counts
 from update_fixtures import PACKAGE, PROJECT_NAME, edit_like_a_student, new_project, update
@@ -60,7 +61,13 @@ def test_an_nlp_project_from_1_0_0_updates_without_conflicts_and_works(
     assert "A demo page at `/`" in result.stdout and "First release" not in result.stdout
     assert git(project, "status", "--porcelain") == ""
     fresh = tmp_path / "fresh" / PROJECT_NAME
-    rendered = run_scaffold("new", fresh, "-t", "nlp", "--defaults", "--no-git")
+    # Answers stay as the student gave them, though a default (the description) has changed since.
+    description = yaml.safe_load((project / ".copier-answers.yml").read_text("utf-8"))[
+        "description"
+    ]
+    rendered = run_scaffold(
+        "new", fresh, "-t", "nlp", "--defaults", "--no-git", "--data", f"description={description}"
+    )
     assert rendered.returncode == 0, rendered.stderr
     expected, updated = files(fresh), files(project)
     # Every file of the current template, as a new project gets it, except the student's own.
