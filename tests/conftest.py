@@ -159,6 +159,12 @@ ETHICS_AWKWARD_ANSWERS = {
 
 # Each template as `scaffold new --defaults` makes it, and with answers changed from theirs.
 @pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for the projects a test worker checks (see ProjectEnv.mypy)."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@pytest.fixture(scope="session")
 def nlp_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render(tmp_path_factory, "review-sentiment", "nlp")
 

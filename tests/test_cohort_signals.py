@@ -30,7 +30,7 @@ from update_fixtures import TemplateSets
 
 from scaffold.placing import STAGING_PREFIX
 
-STUDENTS = 60  # enough for two workers to be busy a while (a project takes about 0.1 s)
+STUDENTS = 40  # enough for two workers to be busy a while (a project takes about 0.1 s)
 UNDER_WAY = 2  # students recorded before the signal is sent
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
 IDS = [f"student-{n}" for n in range(1, STUDENTS + 1)]
@@ -149,8 +149,8 @@ def test_cohort_new_stopped_by_a_signal(
     not_started = [line for line in table if "not started" in line]
     assert len(not_started) == STUDENTS - len(made), result.stdout
 
-    if not group:
-        return  # resuming is the same whoever got the signal
+    if not (group and signum == signal.SIGINT and jobs == 2):
+        return  # resuming is the same whatever stopped the run: once is enough
     again = cohort("new", roster, "-t", "nlp", "--out", out, "--jobs", "2",
                    "--remote", f"file://{remotes}/{{id}}.git", "--push")  # fmt: skip
     assert again.returncode == 0, again.stdout + again.stderr

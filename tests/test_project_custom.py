@@ -52,9 +52,9 @@ def test_train_logs_to_mlflow_and_serves(env: ProjectEnv) -> None:
         assert status == 200 and body["predictions"][0]["label"] == "positive", body
 
 
-def test_its_code_passes_mypy_with_the_transformer_extra(env: ProjectEnv) -> None:
+def test_its_code_passes_mypy_with_the_transformer_extra(env: ProjectEnv, mypy_cache: Path) -> None:
     """MLflow's and torch's own types included (the default project has neither)."""
-    result = env.run(str(env.python), "-m", "mypy")
+    result = env.mypy(mypy_cache)
     assert "Success: no issues found" in result.stdout, result.stdout
 
 

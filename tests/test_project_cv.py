@@ -170,9 +170,9 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         assert status == 200 and body["predictions"][0]["label"] in DIGITS, body
 
 
-def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:
     """torch, Pillow and numpy with their own types; only scikit-learn is taken untyped."""
-    result = env.run(str(env.python), "-m", "mypy")  # what CI and `make lint` run
+    result = env.mypy(mypy_cache)  # what CI and `make lint` run
     assert "Success: no issues found" in result.stdout, result.stdout
 
 

@@ -199,8 +199,8 @@ def test_the_serving_install_has_no_torch_and_serves(
     assert status == 200 and body["predictions"][0]["label"] == "7", body
 
 
-def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
-    result = env.run(str(env.python), "-m", "mypy")
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:
+    result = env.mypy(mypy_cache)
     assert "Success: no issues found" in result.stdout, result.stdout
 
 

@@ -210,9 +210,9 @@ def test_serves_decisions_with_explanations_and_refuses_what_does_not_fit(
         assert [feature["name"] for feature in description["features"]] == list(examples[0])
 
 
-def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:
     """scikit-learn, fairlearn, shap, joblib, pandas and threadpoolctl are taken untyped."""
-    result = env.run(str(env.python), "-m", "mypy")  # what CI and `make lint` run
+    result = env.mypy(mypy_cache)  # what CI and `make lint` run
     assert "Success: no issues found" in result.stdout, result.stdout
 
 

@@ -156,8 +156,8 @@ def test_training_resumes_from_its_checkpoint(trained: dict, env: ProjectEnv) ->
     assert metadata["timesteps"] == 18432
 
 
-def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv) -> None:
-    result = env.run(str(env.python), "-m", "mypy")  # settings in pyproject.toml
+def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:
+    result = env.mypy(mypy_cache)  # settings in pyproject.toml
     assert "Success: no issues found" in result.stdout, result.stdout
 
 
