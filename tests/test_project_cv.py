@@ -12,6 +12,8 @@ import base64
 import json
 import shutil
 import struct
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from project_env import (
     assert_suite_passed,
     assert_validators_pass,
     documented_prediction_fields,
+    http_json,
     predict_images,
 )
 
@@ -168,6 +171,29 @@ def test_serves_real_pngs_over_http_and_refuses_what_is_not_one(
         rgba = make_image(env, "wide.png", "new('RGBA', (200, 120), (20, 20, 20, 255))")
         status, body = predict_images(url, rgba.read_bytes())
         assert status == 200 and body["predictions"][0]["label"] in DIGITS, body
+
+
+def test_health_answers_while_a_request_of_large_images_is_decoded(
+    trained: dict, env: ProjectEnv
+) -> None:
+    # An audit's case: a request of 30 large PNGs held /health up for 34 s, as each image was
+    # decoded while the request was validated, on the event loop (and again to predict). Now
+    # validation reads headers only and each image is decoded once, in a worker thread.
+    large = make_image(
+        env, "large.png", "linear_gradient('L').resize((4000, 4000)).convert('RGB')"
+    ).read_bytes()
+    waits = []
+    with env.serving() as url, ThreadPoolExecutor(1) as pool:
+        request = pool.submit(predict_images, url, *[large] * 20)
+        time.sleep(0.5)  # the request is on its way: read, validated, then decoded
+        while not request.done():
+            started = time.perf_counter()
+            assert http_json("GET", f"{url}/health")[0] == 200
+            waits.append(time.perf_counter() - started)
+            time.sleep(0.1)
+        status, body = request.result()
+    assert status == 200 and len(body["predictions"]) == 20, body
+    assert len(waits) >= 3 and max(waits) < 1.0, waits
 
 
 def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:
