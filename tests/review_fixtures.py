@@ -1,5 +1,6 @@
 """Repositories for `scaffold review` to judge, built by the tests: one laid out the way a peer
-project generator leaves it, and ways of planting what a review must catch."""
+project generator leaves it, and ways of planting what a review must catch; and the review's
+JSON verdict, read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,25 @@ import json
 import os
 from pathlib import Path
 
-from conftest import git
+from conftest import git, run_scaffold
+
+# The lock-file check: a project that installs PyTorch's CPU build cannot be locked on a machine
+# that reaches only the package registries (`uv lock` asks PyTorch's own index), so the tests
+# of those templates review without one.
+LOCK_FILE_CHECK = "ML601"
+
+
+def review_json(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict]:
+    """`scaffold review PATH --format json ARGS`: its exit code and its report."""
+    result = run_scaffold("review", path, "--format", "json", *args, env=env, timeout=900)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def misses(review: dict) -> dict[str, dict]:
+    """The checks a review missed, by id."""
+    return {code: check for code, check in review["checks"].items() if check["result"] is False}
+
 
 # A repository as a cookiecutter-data-science (v2) style generator leaves it before any work:
 # its README's placeholder description and folder tree, package modules that log and do

@@ -25,6 +25,7 @@ from project_env import (
     documented_prediction_fields,
     http_json,
 )
+from review_fixtures import misses, review_json
 
 pytestmark = pytest.mark.slow
 PACKAGE = "fair_credit"
@@ -208,6 +209,15 @@ def test_serves_decisions_with_explanations_and_refuses_what_does_not_fit(
         assert status == 200 and description["sensitive_input"] is None
         assert description["mitigation"] == "exponentiated_gradient"
         assert [feature["name"] for feature in description["features"]] == list(examples[0])
+
+
+def test_review_finds_nothing_to_fix_after_train_report_and_lock(
+    trained: dict, env: ProjectEnv
+) -> None:
+    env.command("report")
+    env.uv("lock")
+    code, review = review_json(env.project)
+    assert misses(review) == {} and code == 0, misses(review)
 
 
 def test_its_code_passes_mypy_in_strict_mode(env: ProjectEnv, mypy_cache: Path) -> None:

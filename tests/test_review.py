@@ -17,20 +17,17 @@ from pathlib import Path
 import pytest
 from conftest import assert_clean_failure, git, run_scaffold
 from project_env import ProjectEnv
-from review_fixtures import AWS_KEY, HF_TOKEN, peer_repository, plant_trouble
+from review_fixtures import (
+    AWS_KEY,
+    HF_TOKEN,
+    misses,
+    peer_repository,
+    plant_trouble,
+    review_json,
+)
 
 pytestmark = pytest.mark.slow
 PACKAGE = "review_sentiment"
-
-
-def review_json(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict]:
-    result = run_scaffold("review", path, "--format", "json", *args, env=env, timeout=900)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.returncode, json.loads(result.stdout)
-
-
-def misses(review: dict) -> dict[str, dict]:
-    return {code: check for code, check in review["checks"].items() if check["result"] is False}
 
 
 def test_fresh_render_is_told_what_to_run(nlp_default: Path) -> None:
